@@ -1,0 +1,32 @@
+// faultline: a Jepsen-style correctness tester. This file only dispatches subcommands.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: faultline <command> [options]
+
+commands:
+  check FILE...   check recorded histories (faultline JSON Lines, Jepsen EDN, Porcupine logs)
+
+Run 'faultline <command> --help' for a command's options.
+Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad usage or input, 4 setup failed.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    (argc < 2 ? std::cerr : std::cout) << kUsage;
+    return argc < 2 ? faultline::kExitBadInput : faultline::kExitValid;
+  }
+  const std::string command = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "check") return faultline::RunCheck(args);
+  std::cerr << "faultline: unknown command \"" << command << "\"\n\n" << kUsage;
+  return faultline::kExitBadInput;
+}

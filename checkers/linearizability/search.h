@@ -1,0 +1,315 @@
+// The Wing–Gong linearizability search with Lowe's memoisation, over one partition's calls
+// (Porcupine's algorithm: a doubly linked list of call/return entries, lifted as calls are
+// linearized, and a cache of (linearized set, state) configurations).
+// One Searcher per partition; not thread-safe; many run in parallel on separate partitions.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "checkers/linearizability/memo_table.h"
+#include "checkers/linearizability/model.h"
+#include "checkers/verdict.h"
+
+namespace faultline {
+
+inline constexpr int64_t kPendingReturn = std::numeric_limits<int64_t>::max();
+
+// One operation as the search sees it. `ret` is the history index of an ok (or observed
+// failed) completion, or kPendingReturn when the outcome is unknown: such a call may take
+// effect at any time after its invoke, or never (Jepsen's :info).
+template <typename Input>
+struct Call {
+  int64_t invoke = 0;
+  int64_t ret = kPendingReturn;
+  Input input;
+};
+
+// Shared limits of one check: a deadline, a cancellation flag (--fail-fast) and a memory
+// budget for all memo tables together. Safe to share between concurrent searches.
+struct SearchLimits {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::atomic<bool>* cancel = nullptr;
+  std::atomic<int64_t>* memory_used = nullptr;
+  int64_t memory_budget = std::numeric_limits<int64_t>::max();
+  // Give up (unknown, reason kStateBudgetReason) past this many configurations; 0: no limit.
+  uint64_t max_states = 0;
+};
+
+inline constexpr const char* kStateBudgetReason = "state budget";
+
+struct SearchOutcome {
+  Verdict verdict = Verdict::kValid;
+  std::string reason;            // why unknown
+  std::vector<size_t> order;     // valid: a full linearization (call indices); otherwise the
+                                 // longest linearizable prefix found
+  size_t stuck = SIZE_MAX;       // invalid/unknown: the call whose completion could not be passed
+  std::vector<size_t> tried;     // calls that were candidates after the prefix
+  uint64_t states = 0;           // configurations explored
+};
+
+template <SearchModel M>
+class Searcher {
+ public:
+  using State = typename M::State;
+  using CallT = Call<typename M::Input>;
+
+  // REQUIRES: calls sorted by invoke; every call with ret != kPendingReturn has invoke < ret.
+  Searcher(const M& model, const std::vector<CallT>& calls, const SearchLimits& limits)
+      : model_(model), calls_(calls), limits_(limits), memo_((calls.size() + 63) / 64) {}
+
+  SearchOutcome Run();
+
+ private:
+  struct Frame {
+    size_t call;
+    bool read_only;  // linearized greedily: no alternative to try (see Backtrack)
+    State before;
+  };
+  bool Backtrack(State* state, size_t* known_left, size_t* entry);
+  void FindTwins();
+  // Identical calls of unknown outcome are interchangeable (neither has a completion to
+  // respect), so the later-invoked one may only be linearized after the earlier one.
+  bool TwinReady(size_t c) const {
+    const size_t t = twin_[c];
+    return t == SIZE_MAX || (bits_[t / 64] >> (t % 64) & 1);
+  }
+  void BuildList();
+  void Lift(size_t call_entry);
+  void Unlift(size_t call_entry);
+  void RecordDeepest(size_t return_entry);
+  bool OverLimits(SearchOutcome* out);
+  void Flip(size_t call) {
+    bits_[call / 64] ^= uint64_t{1} << (call % 64);
+    bits_hash_ ^= MixHash(call * 0x9E3779B97F4A7C15ULL + 1);
+  }
+  uint64_t ConfigHash(const State& s) const {
+    return bits_hash_ ^ (model_.Hash(s) * 0xD6E8FEB86659FD93ULL);
+  }
+
+  const M& model_;
+  const std::vector<CallT>& calls_;
+  const SearchLimits& limits_;
+  MemoTable<State> memo_;
+  // Entries 1..2n; 0 is the head sentinel. entry_call_[e]: its call; is_return_[e].
+  std::vector<size_t> next_, prev_, entry_call_, match_, call_entry_;
+  std::vector<bool> is_return_;
+  std::vector<uint64_t> bits_;
+  uint64_t bits_hash_ = 0;
+  std::vector<size_t> twin_;  // the previous identical call of unknown outcome, or SIZE_MAX
+  std::vector<Frame> stack_;
+  std::vector<size_t> deepest_;
+  size_t stable_ = 0;  // deepest_[0..stable_) equals stack_[0..stable_)
+  size_t stuck_ = SIZE_MAX;
+  std::vector<size_t> tried_;
+  int64_t memory_reported_ = 0;
+};
+
+template <SearchModel M>
+void Searcher<M>::BuildList() {
+  // Events in history order: a call entry at its invoke, a return entry at its completion.
+  // Calls of unknown outcome get no return entry: they never have to be linearized.
+  std::vector<std::pair<int64_t, size_t>> events;  // (position, entry)
+  const size_t n = calls_.size();
+  entry_call_.assign(1, SIZE_MAX);
+  is_return_.assign(1, false);
+  match_.assign(1, 0);
+  call_entry_.resize(n);
+  for (size_t c = 0; c < n; ++c) {
+    size_t ce = entry_call_.size();
+    call_entry_[c] = ce;
+    entry_call_.push_back(c);
+    is_return_.push_back(false);
+    match_.push_back(0);
+    events.emplace_back(calls_[c].invoke, ce);
+    if (calls_[c].ret != kPendingReturn) {
+      size_t re = entry_call_.size();
+      entry_call_.push_back(c);
+      is_return_.push_back(true);
+      match_.push_back(ce);
+      match_[ce] = re;
+      events.emplace_back(calls_[c].ret, re);
+    }
+  }
+  std::sort(events.begin(), events.end());
+  next_.assign(entry_call_.size(), 0);
+  prev_.assign(entry_call_.size(), 0);
+  size_t last = 0;
+  for (const auto& ev : events) {
+    next_[last] = ev.second;
+    prev_[ev.second] = last;
+    last = ev.second;
+  }
+  next_[last] = 0;  // 0 doubles as the end marker
+}
+
+template <SearchModel M>
+void Searcher<M>::Lift(size_t ce) {
+  next_[prev_[ce]] = next_[ce];
+  if (next_[ce]) prev_[next_[ce]] = prev_[ce];
+  if (size_t re = match_[ce]) {
+    next_[prev_[re]] = next_[re];
+    if (next_[re]) prev_[next_[re]] = prev_[re];
+  }
+}
+
+template <SearchModel M>
+void Searcher<M>::Unlift(size_t ce) {
+  if (size_t re = match_[ce]) {
+    next_[prev_[re]] = re;
+    if (next_[re]) prev_[next_[re]] = re;
+  }
+  next_[prev_[ce]] = ce;
+  if (next_[ce]) prev_[next_[ce]] = ce;
+}
+
+template <SearchModel M>
+void Searcher<M>::RecordDeepest(size_t return_entry) {
+  if (stack_.size() <= deepest_.size() && stuck_ != SIZE_MAX) return;
+  deepest_.resize(std::min(stable_, deepest_.size()));
+  for (size_t i = deepest_.size(); i < stack_.size(); ++i) deepest_.push_back(stack_[i].call);
+  stable_ = stack_.size();
+  stuck_ = entry_call_[return_entry];
+  tried_.clear();
+  for (size_t e = next_[0]; e != return_entry && e != 0 && tried_.size() < 32; e = next_[e]) {
+    if (!is_return_[e]) tried_.push_back(entry_call_[e]);
+  }
+}
+
+template <SearchModel M>
+bool Searcher<M>::OverLimits(SearchOutcome* out) {
+  if (limits_.cancel && limits_.cancel->load(std::memory_order_relaxed)) {
+    out->reason = "cancelled (--fail-fast: another key was already invalid)";
+    return true;
+  }
+  if (limits_.max_states && memo_.size() > limits_.max_states) {
+    out->reason = kStateBudgetReason;
+    return true;
+  }
+  if (std::chrono::steady_clock::now() > limits_.deadline) {
+    out->reason = "timeout";
+    return true;
+  }
+  if (limits_.memory_used) {
+    int64_t now = static_cast<int64_t>(memo_.bytes());
+    int64_t total = limits_.memory_used->fetch_add(now - memory_reported_) + now - memory_reported_;
+    memory_reported_ = now;
+    if (total > limits_.memory_budget) {
+      out->reason = "memory budget exhausted";
+      return true;
+    }
+  }
+  return false;
+}
+
+// Undoes linearized calls until one has an alternative left; false when none has.
+// A read-only call that was enabled needs no alternative: moving it to the front of any
+// completion is allowed (its invoke precedes every pending completion, since the scan
+// reached it before any return entry) and changes no state, so if linearizing it first
+// fails, so does every order (Lowe's observation; it prunes read-heavy histories hugely).
+template <SearchModel M>
+bool Searcher<M>::Backtrack(State* state, size_t* known_left, size_t* entry) {
+  while (!stack_.empty()) {
+    Frame top = std::move(stack_.back());
+    stack_.pop_back();
+    stable_ = std::min(stable_, stack_.size());
+    *state = std::move(top.before);
+    Flip(top.call);
+    const size_t ce = call_entry_[top.call];
+    if (match_[ce]) ++*known_left;
+    Unlift(ce);
+    if (!top.read_only) {
+      *entry = next_[ce];
+      return true;
+    }
+  }
+  return false;
+}
+
+template <SearchModel M>
+void Searcher<M>::FindTwins() {
+  constexpr size_t kMaxUnknown = 4096;  // pairwise comparison; beyond this, skip the pruning
+  twin_.assign(calls_.size(), SIZE_MAX);
+  std::vector<size_t> unknown;
+  for (size_t c = 0; c < calls_.size(); ++c) {
+    if (calls_[c].ret == kPendingReturn) unknown.push_back(c);
+  }
+  if (unknown.size() > kMaxUnknown) return;
+  for (size_t i = 0; i < unknown.size(); ++i) {
+    for (size_t j = i; j-- > 0;) {
+      if (calls_[unknown[j]].input == calls_[unknown[i]].input) {
+        twin_[unknown[i]] = unknown[j];
+        break;
+      }
+    }
+  }
+}
+
+template <SearchModel M>
+SearchOutcome Searcher<M>::Run() {
+  SearchOutcome out;
+  size_t known_left = 0;
+  for (const CallT& c : calls_) known_left += c.ret != kPendingReturn;
+  BuildList();
+  FindTwins();
+  bits_.assign((calls_.size() + 63) / 64, 0);
+  State state = model_.Init();
+  State next_state = state;
+  uint64_t iterations = 0;
+  size_t entry = next_[0];
+  bool done = known_left == 0;
+  while (!done) {
+    if ((++iterations & 0xFFF) == 0 && OverLimits(&out)) {
+      out.verdict = Verdict::kUnknown;
+      break;
+    }
+    if (!is_return_[entry]) {
+      const size_t c = entry_call_[entry];
+      if (!TwinReady(c) || !model_.Step(state, calls_[c].input, &next_state)) {
+        entry = next_[entry];
+        continue;
+      }
+      Flip(c);
+      if (memo_.Insert(ConfigHash(next_state), bits_.data(), next_state)) {
+        stack_.push_back(Frame{c, model_.ReadOnly(calls_[c].input), std::move(state)});
+        state = std::move(next_state);
+        Lift(entry);
+        if (match_[entry] && --known_left == 0) break;
+        entry = next_[0];
+        continue;
+      }
+      Flip(c);
+      if (!model_.ReadOnly(calls_[c].input)) {
+        entry = next_[entry];
+        continue;
+      }
+      // An enabled read-only op whose configuration already failed: this one fails too.
+    } else {
+      // A return entry: its call must be linearized by now, and is not.
+      RecordDeepest(entry);
+    }
+    if (!Backtrack(&state, &known_left, &entry)) {
+      out.verdict = Verdict::kInvalid;
+      break;
+    }
+  }
+  if (limits_.memory_used) limits_.memory_used->fetch_sub(memory_reported_);
+  out.states = memo_.size();
+  if (out.verdict == Verdict::kValid) {
+    for (const Frame& f : stack_) out.order.push_back(f.call);
+  } else if (out.verdict == Verdict::kUnknown && stack_.size() > deepest_.size()) {
+    for (const Frame& f : stack_) out.order.push_back(f.call);
+  } else {
+    out.order = std::move(deepest_);
+    out.stuck = stuck_;
+    out.tried = std::move(tried_);
+  }
+  return out;
+}
+
+}  // namespace faultline

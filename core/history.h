@@ -1,0 +1,62 @@
+// Op and History: the recorded operations of a run (ARCHITECTURE §3) and their
+// invoke/completion pairing. A History is built once, then read-only (thread-safe to read).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/value.h"
+
+namespace faultline {
+
+enum class OpType : uint8_t { kInvoke, kOk, kFail, kInfo };
+
+const char* OpTypeName(OpType t);  // "invoke", "ok", "fail", "info"
+std::optional<OpType> ParseOpType(std::string_view s);
+
+// The process id of fault-injection ops ("nemesis" in the history).
+inline constexpr int64_t kNemesisProcess = -1;
+
+struct Op {
+  int64_t index = 0;       // position in the history (0-based)
+  int64_t time = 0;        // ns since the test started (monotonic); 0 when unknown
+  int64_t process = 0;     // >= 0 for clients, kNemesisProcess for the nemesis
+  OpType type = OpType::kInvoke;
+  std::string f;                    // "read", "write", "cas", "transfer", …
+  std::optional<std::string> key;   // independent key, if any
+  Value value;
+  std::optional<std::string> node;  // node that served the op, if known
+  std::optional<std::string> error; // error text of a fail/info, if any
+  int64_t line = 0;                 // 1-based line in the source file (0: not from a file)
+
+  bool is_nemesis() const { return process == kNemesisProcess; }
+  // One JSON Lines record (no trailing newline), per ARCHITECTURE §3.
+  std::string ToJson() const;
+};
+
+// Ops in history order plus the pairing of every client invoke with its completion.
+class History {
+ public:
+  History() = default;
+  // Takes ownership of `ops`, renumbers their index, and pairs them. Fails with a
+  // "SOURCE:LINE: …" message on a completion with no open invoke, a second invoke on a
+  // process with an open op, or a completion whose f differs from its invoke.
+  static Result<History> Make(std::vector<Op> ops, const std::string& source);
+
+  const std::vector<Op>& ops() const { return ops_; }
+  size_t size() const { return ops_.size(); }
+  const Op& operator[](size_t i) const { return ops_[i]; }
+
+  // For an invoke: index of its completion, or -1 if it never completed (pending,
+  // treated like info). For a completion: index of its invoke. -1 for nemesis ops.
+  int64_t partner(size_t i) const { return partner_[i]; }
+
+ private:
+  std::vector<Op> ops_;
+  std::vector<int64_t> partner_;
+};
+
+}  // namespace faultline

@@ -1,0 +1,48 @@
+// Reading and writing history files in every format faultline accepts.
+// Free functions; thread-safe (no shared state).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/history.h"
+#include "core/status.h"
+
+namespace faultline {
+
+enum class HistoryFormat {
+  kAuto,           // detect from the content
+  kJsonl,          // faultline's own JSON Lines (ARCHITECTURE §3)
+  kEdn,            // Jepsen EDN: a vector/sequence of op maps, jepsen.independent [k v] tuples
+  kPorcupineEtcd,  // Porcupine's jepsen.util etcd logs ("INFO  jepsen.util - 0\t:invoke\t:read\tnil")
+  kPorcupineKv,    // Porcupine's kv logs: one EDN map per line with :key (read as EDN)
+};
+
+Result<HistoryFormat> ParseHistoryFormat(std::string_view name);  // "auto", "jsonl", …
+const char* HistoryFormatName(HistoryFormat f);
+// Best guess of the format of `text` (never kAuto). Empty text counts as JSON Lines.
+HistoryFormat DetectHistoryFormat(std::string_view text);
+
+// A parsed file: its history and the format it was read as.
+struct LoadedHistory {
+  History history;
+  HistoryFormat format = HistoryFormat::kJsonl;
+};
+
+// Reads and pairs a whole file. Errors are "PATH:LINE: what; expected …".
+Result<LoadedHistory> ReadHistoryFile(const std::string& path, HistoryFormat format);
+// The same for text already in memory; `source` names it in messages.
+Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& source,
+                                   HistoryFormat format);
+
+// Per-format parsers: ops in file order, unpaired (History::Make pairs them).
+Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source);
+Result<std::vector<Op>> ParseEdnOps(std::string_view text, const std::string& source);
+Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source);
+
+// Writes one op per line; ParseJsonlOps reads it back to equal ops.
+std::string HistoryToJsonl(const History& h);
+Status WriteHistoryJsonl(const History& h, const std::string& path);
+
+}  // namespace faultline

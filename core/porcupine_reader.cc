@@ -1,0 +1,185 @@
+// Reader for Porcupine's jepsen/etcd_NNN.log histories: jepsen.util log lines of one CAS
+// register, "INFO  jepsen.util - <process>\t<type>\t<f>\t<value>" (tabs or runs of spaces).
+// See shared/histories/porcupine/README.md. No shared state; safe to call from many threads.
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/history_io.h"
+
+namespace faultline {
+namespace {
+
+constexpr const char* kExpectedLine =
+    "expected \"INFO  jepsen.util - <process> <type> <f> <value>\" separated by tabs or spaces, "
+    "e.g. \"INFO  jepsen.util - 0 :invoke :read nil\"";
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Removes and returns the first whitespace-separated token of *rest ("" if none).
+std::string_view NextToken(std::string_view* rest) {
+  *rest = Trim(*rest);
+  size_t end = 0;
+  while (end < rest->size() && !IsSpace((*rest)[end])) ++end;
+  std::string_view tok = rest->substr(0, end);
+  rest->remove_prefix(end);
+  return tok;
+}
+
+std::optional<int64_t> ParseInt(std::string_view s) {
+  int64_t v = 0;
+  const char* e = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), e, v);
+  if (s.empty() || ec != std::errc() || p != e) return std::nullopt;
+  return v;
+}
+
+Status SetProcess(std::string_view tok, const std::string& at, Op* op) {
+  std::optional<int64_t> p = ParseInt(tok);
+  if (!p || *p < 0) {
+    return Status::InvalidInput(at + "process \"" + std::string(tok) +
+                                "\" is not valid; expected a non-negative integer");
+  }
+  op->process = *p;
+  return Status::Ok();
+}
+
+Status SetType(std::string_view tok, const std::string& at, Op* op) {
+  std::optional<OpType> t;
+  if (tok.starts_with(':')) t = ParseOpType(tok.substr(1));
+  if (!t) {
+    return Status::InvalidInput(at + "unknown type \"" + std::string(tok) +
+                                "\"; expected :invoke, :ok, :fail or :info");
+  }
+  op->type = *t;
+  return Status::Ok();
+}
+
+Status SetF(std::string_view tok, const std::string& at, Op* op) {
+  if (tok != ":read" && tok != ":write" && tok != ":cas") {
+    return Status::InvalidInput(at + "unknown f \"" + std::string(tok) +
+                                "\"; expected :read, :write or :cas");
+  }
+  op->f = std::string(tok.substr(1));
+  return Status::Ok();
+}
+
+// nil or an integer.
+std::optional<Value> ParseScalar(std::string_view s) {
+  if (s == "nil") return Value();
+  if (std::optional<int64_t> i = ParseInt(s)) return Value::Int(*i);
+  return std::nullopt;
+}
+
+// nil, an integer, or a vector [a b …] of those.
+std::optional<Value> ParseValue(std::string_view s) {
+  if (!s.starts_with('[')) return ParseScalar(s);
+  if (!s.ends_with(']')) return std::nullopt;
+  std::string_view rest = s.substr(1, s.size() - 2);
+  Value::List list;
+  for (;;) {
+    while (!rest.empty() && (IsSpace(rest.front()) || rest.front() == ',')) rest.remove_prefix(1);
+    if (rest.empty()) break;
+    size_t end = 0;
+    while (end < rest.size() && !IsSpace(rest[end]) && rest[end] != ',') ++end;
+    std::optional<Value> v = ParseScalar(rest.substr(0, end));
+    if (!v) return std::nullopt;
+    list.push_back(std::move(*v));
+    rest.remove_prefix(end);
+  }
+  return Value::MakeList(std::move(list));
+}
+
+// Checks that `v` has the shape ARCHITECTURE §3 gives for op->f and op->type.
+Status CheckShape(const Value& v, const std::string& at, const Op& op) {
+  const char* expected = nullptr;
+  if (op.f == "read") {
+    if (op.type == OpType::kInvoke && !v.is_null()) expected = "nil on a read invoke";
+    if (op.type != OpType::kInvoke && !v.is_null() && !v.is_int()) {
+      expected = "nil or an integer on a read completion";
+    }
+  } else if (op.f == "write") {
+    if (!v.is_int()) expected = "an integer for a write";
+  } else if (!v.is_list() || v.as_list().size() != 2 || !v.as_list()[0].is_int() ||
+             !v.as_list()[1].is_int()) {
+    expected = "[<from> <to>] (two integers) for a cas";
+  }
+  if (!expected) return Status::Ok();
+  return Status::InvalidInput(at + "value " + v.ToJson() + " is not valid; expected " + expected);
+}
+
+Status SetValue(std::string_view tok, const std::string& at, Op* op) {
+  if (tok.starts_with(':')) {  // :timed-out and the like: the outcome is not known
+    if (op->type == OpType::kInvoke || tok.size() == 1) {
+      return Status::InvalidInput(at + "value \"" + std::string(tok) +
+                                  "\" is not valid here; a keyword value is only expected on a "
+                                  "completion, e.g. \":info :cas :timed-out\"");
+    }
+    op->value = Value();
+    op->error = std::string(tok.substr(1));
+    return Status::Ok();
+  }
+  std::optional<Value> v = ParseValue(tok);
+  if (!v) {
+    return Status::InvalidInput(at + "value \"" + std::string(tok) +
+                                "\" is not valid; expected nil, an integer, [<from> <to>] or "
+                                "a keyword such as :timed-out");
+  }
+  FAULTLINE_RETURN_IF_ERROR(CheckShape(*v, at, *op));
+  op->value = std::move(*v);
+  return Status::Ok();
+}
+
+Result<Op> ParseLine(std::string_view s, const std::string& at) {
+  std::string_view rest = s;
+  if (NextToken(&rest) != "INFO" || NextToken(&rest) != "jepsen.util" || NextToken(&rest) != "-") {
+    return Status::InvalidInput(at + "line does not start with \"INFO  jepsen.util - \"; " +
+                                kExpectedLine);
+  }
+  std::string_view process = NextToken(&rest);
+  std::string_view type = NextToken(&rest);
+  std::string_view f = NextToken(&rest);
+  std::string_view value = Trim(rest);
+  if (value.empty()) {
+    return Status::InvalidInput(at + "fewer than 4 fields after \"jepsen.util - \"; " +
+                                kExpectedLine);
+  }
+  Op op;
+  FAULTLINE_RETURN_IF_ERROR(SetProcess(process, at, &op));
+  FAULTLINE_RETURN_IF_ERROR(SetType(type, at, &op));
+  FAULTLINE_RETURN_IF_ERROR(SetF(f, at, &op));
+  FAULTLINE_RETURN_IF_ERROR(SetValue(value, at, &op));
+  return op;
+}
+
+}  // namespace
+
+Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source) {
+  std::vector<Op> ops;
+  size_t pos = 0;
+  int64_t line = 0;
+  while (pos < text.size()) {
+    ++line;
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view s = Trim(text.substr(pos, end - pos));
+    pos = end + 1;
+    if (s.empty()) continue;
+    Result<Op> op = ParseLine(s, source + ":" + std::to_string(line) + ": ");
+    if (!op.ok()) return op.status();
+    op->line = line;
+    ops.push_back(std::move(op).value());
+  }
+  return ops;
+}
+
+}  // namespace faultline

@@ -1,0 +1,106 @@
+#include "core/value.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace faultline {
+
+const Value* Value::Find(std::string_view key) const {
+  if (!is_map()) return nullptr;
+  for (const auto& [k, v] : as_map()) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+const char* Value::KindName(Kind k) {
+  switch (k) {
+    case Kind::kNull: return "null";
+    case Kind::kBool: return "bool";
+    case Kind::kInt: return "int";
+    case Kind::kDouble: return "number";
+    case Kind::kString: return "string";
+    case Kind::kList: return "list";
+    case Kind::kMap: return "map";
+  }
+  return "?";
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out->append(buf);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void Value::AppendJson(std::string* out) const {
+  switch (kind()) {
+    case Kind::kNull: out->append("null"); break;
+    case Kind::kBool: out->append(as_bool() ? "true" : "false"); break;
+    case Kind::kInt: out->append(std::to_string(as_int())); break;
+    case Kind::kDouble: {
+      double d = as_double();
+      if (!std::isfinite(d)) {
+        out->append("null");
+        break;
+      }
+      // Shortest form that reads back to the same double, always with a '.' or exponent so
+      // it stays a double (2.0 must not come back as the int 2).
+      char buf[32];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+      std::string_view text(buf, end - buf);
+      out->append(text);
+      if (text.find_first_of(".eE") == std::string_view::npos) out->append(".0");
+      break;
+    }
+    case Kind::kString: AppendJsonString(as_string(), out); break;
+    case Kind::kList: {
+      out->push_back('[');
+      bool first = true;
+      for (const Value& v : as_list()) {
+        if (!first) out->push_back(',');
+        first = false;
+        v.AppendJson(out);
+      }
+      out->push_back(']');
+      break;
+    }
+    case Kind::kMap: {
+      out->push_back('{');
+      bool first = true;
+      for (const auto& [k, v] : as_map()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(k, out);
+        out->push_back(':');
+        v.AppendJson(out);
+      }
+      out->push_back('}');
+      break;
+    }
+  }
+}
+
+std::string Value::ToJson() const {
+  std::string out;
+  AppendJson(&out);
+  return out;
+}
+
+}  // namespace faultline
