@@ -144,7 +144,8 @@ Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& 
     try {
       dom::element doc;
       if (auto err = parser.parse(base + b, e - b, false).get(doc); err) {
-        throw LineError{std::string("malformed JSON (") + simdjson::error_message(err) + ")"};
+        throw LineError{std::string("malformed JSON (") + simdjson::error_message(err) +
+                        "); expected one JSON object per line"};
       }
       Op op = ReadOp(doc);
       op.line = line;

@@ -41,6 +41,9 @@ class Value {
   const std::string& as_string() const { return std::get<std::string>(v_); }
   const List& as_list() const { return std::get<List>(v_); }
   const Map& as_map() const { return std::get<Map>(v_); }
+  // Move the list or map out, leaving this value unspecified. REQUIRES: the matching kind.
+  List TakeList() && { return std::get<List>(std::move(v_)); }
+  Map TakeMap() && { return std::get<Map>(std::move(v_)); }
 
   // Returns the entry for `key` in a map, or nullptr (also for non-maps).
   const Value* Find(std::string_view key) const;

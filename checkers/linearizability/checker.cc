@@ -215,13 +215,16 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
       });
       std::erase_if(pending, [&](size_t p) { return settled[p]; });
     }
-    // The search runs twice: first every key with a small state budget, so the many cheap
-    // keys are done (and, with --fail-fast, an invalid one stops everything) before the few
+    // With --fail-fast the search runs twice: first every key with a small state budget, so
+    // the many cheap keys are done (and an invalid one stops everything) before the few
     // expensive ones, which then run again without that budget, largest first.
+    // (Without --fail-fast the order changes nothing but wall time, so one pass suffices.)
     SearchLimits cheap = limits;
     cheap.max_states = kCheapStates;
     std::vector<char> again(parts.size(), 0);
-    for (const SearchLimits* l : {&cheap, &limits}) {
+    std::vector<const SearchLimits*> passes = {&cheap, &limits};
+    if (!opts.fail_fast || pending.size() < 2) passes.erase(passes.begin());
+    for (const SearchLimits* l : passes) {
       std::stable_sort(pending.begin(), pending.end(), [&](size_t a, size_t b) {
         return parts[a].calls.size() > parts[b].calls.size();
       });
@@ -243,6 +246,7 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
   result.keys = keys.size();
   for (KeyResult& k : keys) {
     result.ops += k.ops;
+    result.states += k.states;
     if (k.method == "skipped" || (k.verdict == Verdict::kUnknown && cancel && opts.fail_fast)) {
       ++result.skipped_keys;
       continue;

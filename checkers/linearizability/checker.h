@@ -60,6 +60,7 @@ struct LinearizabilityResult {
   size_t unknown_keys = 0;
   size_t unique_value_keys = 0;     // keys settled by the polynomial path
   size_t skipped_keys = 0;          // not checked: --fail-fast stopped early
+  uint64_t states = 0;              // search configurations explored, all keys
   std::vector<KeyResult> problems;  // every invalid or unknown key, in order of first appearance
 };
 

@@ -33,7 +33,8 @@ nlohmann::json ToJson(const LinearizabilityResult& r) {
                       {"invalid_keys", r.invalid_keys},
                       {"unknown_keys", r.unknown_keys},
                       {"skipped_keys", r.skipped_keys},
-                      {"unique_value_keys", r.unique_value_keys}};
+                      {"unique_value_keys", r.unique_value_keys},
+                      {"states_explored", r.states}};
   nlohmann::json& problems = j["problems"] = nlohmann::json::array();
   for (const KeyResult& k : r.problems) problems.push_back(ToJson(k));
   return j;

@@ -1,6 +1,8 @@
 // The Wing–Gong linearizability search with Lowe's memoisation, over one partition's calls
 // (Porcupine's algorithm: a doubly linked list of call/return entries, lifted as calls are
-// linearized, and a cache of (linearized set, state) configurations).
+// linearized, and a cache of (linearized set, state) configurations). Calls of unknown
+// outcome live in a second list and are tried after the known ones: they never have to be
+// linearized, and a valid history is usually found linearizable without most of them.
 // One Searcher per partition; not thread-safe; many run in parallel on separate partitions.
 #pragma once
 
@@ -66,12 +68,14 @@ class Searcher {
   SearchOutcome Run();
 
  private:
+  static constexpr size_t kKnownHead = 0, kUnknownHead = 1, kNone = SIZE_MAX;
   struct Frame {
     size_t call;
     bool read_only;  // linearized greedily: no alternative to try (see Backtrack)
+    size_t stop;     // the return entry that bounded the scan when it was linearized
     State before;
   };
-  bool Backtrack(State* state, size_t* known_left, size_t* entry);
+  bool Backtrack(State* state, size_t* known_left, size_t* entry, size_t* stop);
   void FindTwins();
   // Identical calls of unknown outcome are interchangeable (neither has a completion to
   // respect), so the later-invoked one may only be linearized after the earlier one.
@@ -96,7 +100,9 @@ class Searcher {
   const std::vector<CallT>& calls_;
   const SearchLimits& limits_;
   MemoTable<State> memo_;
-  // Entries 1..2n; 0 is the head sentinel. entry_call_[e]: its call; is_return_[e].
+  // Two circular lists: from kKnownHead the call and return entries of known calls, in
+  // history order; from kUnknownHead the call entries of unknown ones, by invoke.
+  // entry_call_[e]: its call; is_return_[e]; match_[call entry]: its return entry (0: none).
   std::vector<size_t> next_, prev_, entry_call_, match_, call_entry_;
   std::vector<bool> is_return_;
   std::vector<uint64_t> bits_;
@@ -112,13 +118,11 @@ class Searcher {
 
 template <SearchModel M>
 void Searcher<M>::BuildList() {
-  // Events in history order: a call entry at its invoke, a return entry at its completion.
-  // Calls of unknown outcome get no return entry: they never have to be linearized.
-  std::vector<std::pair<int64_t, size_t>> events;  // (position, entry)
+  std::vector<std::pair<int64_t, size_t>> known, unknown;  // (position, entry)
   const size_t n = calls_.size();
-  entry_call_.assign(1, SIZE_MAX);
-  is_return_.assign(1, false);
-  match_.assign(1, 0);
+  entry_call_.assign(2, SIZE_MAX);
+  is_return_.assign(2, false);
+  match_.assign(2, 0);
   call_entry_.resize(n);
   for (size_t c = 0; c < n; ++c) {
     size_t ce = entry_call_.size();
@@ -126,35 +130,40 @@ void Searcher<M>::BuildList() {
     entry_call_.push_back(c);
     is_return_.push_back(false);
     match_.push_back(0);
-    events.emplace_back(calls_[c].invoke, ce);
-    if (calls_[c].ret != kPendingReturn) {
-      size_t re = entry_call_.size();
-      entry_call_.push_back(c);
-      is_return_.push_back(true);
-      match_.push_back(ce);
-      match_[ce] = re;
-      events.emplace_back(calls_[c].ret, re);
+    if (calls_[c].ret == kPendingReturn) {
+      unknown.emplace_back(calls_[c].invoke, ce);
+      continue;
     }
+    known.emplace_back(calls_[c].invoke, ce);
+    size_t re = entry_call_.size();
+    entry_call_.push_back(c);
+    is_return_.push_back(true);
+    match_.push_back(ce);
+    match_[ce] = re;
+    known.emplace_back(calls_[c].ret, re);
   }
-  std::sort(events.begin(), events.end());
   next_.assign(entry_call_.size(), 0);
   prev_.assign(entry_call_.size(), 0);
-  size_t last = 0;
-  for (const auto& ev : events) {
-    next_[last] = ev.second;
-    prev_[ev.second] = last;
-    last = ev.second;
+  for (auto [events, head] : {std::pair{&known, kKnownHead}, std::pair{&unknown, kUnknownHead}}) {
+    std::sort(events->begin(), events->end());
+    size_t last = head;
+    for (const auto& ev : *events) {
+      next_[last] = ev.second;
+      prev_[ev.second] = last;
+      last = ev.second;
+    }
+    next_[last] = head;
+    prev_[head] = last;
   }
-  next_[last] = 0;  // 0 doubles as the end marker
 }
 
 template <SearchModel M>
 void Searcher<M>::Lift(size_t ce) {
   next_[prev_[ce]] = next_[ce];
-  if (next_[ce]) prev_[next_[ce]] = prev_[ce];
+  prev_[next_[ce]] = prev_[ce];
   if (size_t re = match_[ce]) {
     next_[prev_[re]] = next_[re];
-    if (next_[re]) prev_[next_[re]] = prev_[re];
+    prev_[next_[re]] = prev_[re];
   }
 }
 
@@ -162,10 +171,10 @@ template <SearchModel M>
 void Searcher<M>::Unlift(size_t ce) {
   if (size_t re = match_[ce]) {
     next_[prev_[re]] = re;
-    if (next_[re]) prev_[next_[re]] = re;
+    prev_[next_[re]] = re;
   }
   next_[prev_[ce]] = ce;
-  if (next_[ce]) prev_[next_[ce]] = ce;
+  prev_[next_[ce]] = ce;
 }
 
 template <SearchModel M>
@@ -176,8 +185,13 @@ void Searcher<M>::RecordDeepest(size_t return_entry) {
   stable_ = stack_.size();
   stuck_ = entry_call_[return_entry];
   tried_.clear();
-  for (size_t e = next_[0]; e != return_entry && e != 0 && tried_.size() < 32; e = next_[e]) {
-    if (!is_return_[e]) tried_.push_back(entry_call_[e]);
+  for (size_t e = next_[kKnownHead]; e != return_entry && tried_.size() < 32; e = next_[e]) {
+    tried_.push_back(entry_call_[e]);  // every entry before the first return is a call
+  }
+  const int64_t bound = calls_[entry_call_[return_entry]].ret;
+  for (size_t e = next_[kUnknownHead]; e != kUnknownHead && tried_.size() < 32; e = next_[e]) {
+    if (calls_[entry_call_[e]].invoke > bound) break;
+    tried_.push_back(entry_call_[e]);
   }
 }
 
@@ -213,7 +227,7 @@ bool Searcher<M>::OverLimits(SearchOutcome* out) {
 // reached it before any return entry) and changes no state, so if linearizing it first
 // fails, so does every order (Lowe's observation; it prunes read-heavy histories hugely).
 template <SearchModel M>
-bool Searcher<M>::Backtrack(State* state, size_t* known_left, size_t* entry) {
+bool Searcher<M>::Backtrack(State* state, size_t* known_left, size_t* entry, size_t* stop) {
   while (!stack_.empty()) {
     Frame top = std::move(stack_.back());
     stack_.pop_back();
@@ -225,6 +239,7 @@ bool Searcher<M>::Backtrack(State* state, size_t* known_left, size_t* entry) {
     Unlift(ce);
     if (!top.read_only) {
       *entry = next_[ce];
+      *stop = top.stop;
       return true;
     }
   }
@@ -261,39 +276,49 @@ SearchOutcome Searcher<M>::Run() {
   State state = model_.Init();
   State next_state = state;
   uint64_t iterations = 0;
-  size_t entry = next_[0];
+  size_t entry = next_[kKnownHead];
+  size_t stop = kNone;  // kNone: scanning known calls; else scanning unknown ones up to it
   bool done = known_left == 0;
   while (!done) {
     if ((++iterations & 0xFFF) == 0 && OverLimits(&out)) {
       out.verdict = Verdict::kUnknown;
       break;
     }
-    if (!is_return_[entry]) {
-      const size_t c = entry_call_[entry];
-      if (!TwinReady(c) || !model_.Step(state, calls_[c].input, &next_state)) {
-        entry = next_[entry];
-        continue;
-      }
-      Flip(c);
-      if (memo_.Insert(ConfigHash(next_state), bits_.data(), next_state)) {
-        stack_.push_back(Frame{c, model_.ReadOnly(calls_[c].input), std::move(state)});
-        state = std::move(next_state);
-        Lift(entry);
-        if (match_[entry] && --known_left == 0) break;
-        entry = next_[0];
-        continue;
-      }
-      Flip(c);
-      if (!model_.ReadOnly(calls_[c].input)) {
-        entry = next_[entry];
-        continue;
-      }
-      // An enabled read-only op whose configuration already failed: this one fails too.
-    } else {
-      // A return entry: its call must be linearized by now, and is not.
-      RecordDeepest(entry);
+    bool dead = false;
+    if (stop == kNone && is_return_[entry]) {
+      // The first return entry bounds the candidates; now try the unknown calls invoked
+      // before it.
+      stop = entry;
+      entry = next_[kUnknownHead];
+      continue;
     }
-    if (!Backtrack(&state, &known_left, &entry)) {
+    if (stop != kNone &&
+        (entry == kUnknownHead || calls_[entry_call_[entry]].invoke > calls_[entry_call_[stop]].ret)) {
+      RecordDeepest(stop);  // the call of `stop` must be linearized by now, and cannot be
+      dead = true;
+    } else {
+      const size_t c = entry_call_[entry];
+      if (TwinReady(c) && model_.Step(state, calls_[c].input, &next_state)) {
+        Flip(c);
+        if (memo_.Insert(ConfigHash(next_state), bits_.data(), next_state)) {
+          stack_.push_back(Frame{c, model_.ReadOnly(calls_[c].input), stop, std::move(state)});
+          state = std::move(next_state);
+          Lift(entry);
+          if (match_[entry] && --known_left == 0) break;
+          entry = next_[kKnownHead];
+          stop = kNone;
+          continue;
+        }
+        Flip(c);
+        // An enabled read-only call whose configuration already failed: this one fails too.
+        dead = model_.ReadOnly(calls_[c].input);
+      }
+    }
+    if (!dead) {
+      entry = next_[entry];
+      continue;
+    }
+    if (!Backtrack(&state, &known_left, &entry, &stop)) {
       out.verdict = Verdict::kInvalid;
       break;
     }

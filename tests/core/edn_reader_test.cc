@@ -5,12 +5,12 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/history_io.h"
+#include "tests/core/fixtures.h"
 
 namespace faultline {
 
@@ -196,30 +196,13 @@ TEST(EdnReaderTest, PorcupineKvLines) {
 
 // ---- Porcupine's kv fixture files (shared/histories/porcupine/kv) ----
 
-struct FixtureRow {
-  std::string file;
-  int64_t ops = 0;
-  int64_t processes = 0;
-};
+std::vector<PorcupineFixture> KvRows() { return PorcupineFixtures("kv/"); }
 
-std::vector<FixtureRow> KvRows() {
-  std::ifstream in(std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/expected.tsv");
-  std::vector<FixtureRow> rows;
-  std::string file, model, expected, ops, pending, processes, rest;
-  while (std::getline(in, file, '\t') && std::getline(in, model, '\t') &&
-         std::getline(in, expected, '\t') && std::getline(in, ops, '\t') &&
-         std::getline(in, pending, '\t') && std::getline(in, processes, '\t') &&
-         std::getline(in, rest)) {
-    if (file.starts_with("kv/")) rows.push_back({file, std::stoll(ops), std::stoll(processes)});
-  }
-  return rows;
-}
-
-class KvFixtureTest : public ::testing::TestWithParam<FixtureRow> {};
+class KvFixtureTest : public ::testing::TestWithParam<PorcupineFixture> {};
 
 TEST_P(KvFixtureTest, ParsesAndPairs) {
-  const FixtureRow& row = GetParam();
-  std::string path = std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/" + row.file;
+  const PorcupineFixture& row = GetParam();
+  const std::string path = row.path();
   Result<LoadedHistory> h = ReadHistoryFile(path, HistoryFormat::kAuto);
   ASSERT_TRUE(h.ok()) << h.status().message();
   EXPECT_EQ(h->format, HistoryFormat::kPorcupineKv);
@@ -241,7 +224,7 @@ TEST_P(KvFixtureTest, ParsesAndPairs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Porcupine, KvFixtureTest, ::testing::ValuesIn(KvRows()),
-                         [](const ::testing::TestParamInfo<FixtureRow>& info) {
+                         [](const ::testing::TestParamInfo<PorcupineFixture>& info) {
                            std::string name = info.param.file.substr(3);
                            for (char& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';

@@ -3,12 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
-#include <fstream>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/history_io.h"
+#include "tests/core/fixtures.h"
 
 namespace faultline {
 namespace {
@@ -68,27 +69,7 @@ TEST(PorcupineEtcdReaderTest, EmptyFileIsAnEmptyHistory) {
 
 // ---- The 103 fixture logs ----
 
-struct EtcdRow {
-  std::string file;
-  int64_t ops = 0;
-  int64_t pending_ops = 0;
-  int64_t processes = 0;
-};
-
-std::vector<EtcdRow> EtcdRows() {
-  std::ifstream in(std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/expected.tsv");
-  std::vector<EtcdRow> rows;
-  std::string file, model, expected, ops, pending, processes, rest;
-  while (std::getline(in, file, '\t') && std::getline(in, model, '\t') &&
-         std::getline(in, expected, '\t') && std::getline(in, ops, '\t') &&
-         std::getline(in, pending, '\t') && std::getline(in, processes, '\t') &&
-         std::getline(in, rest)) {
-    if (file.starts_with("jepsen/")) {
-      rows.push_back({file, std::stoll(ops), std::stoll(pending), std::stoll(processes)});
-    }
-  }
-  return rows;
-}
+std::vector<PorcupineFixture> EtcdRows() { return PorcupineFixtures("jepsen/"); }
 
 // What one history holds, counted from the pairing.
 struct Counts {
@@ -114,11 +95,11 @@ Counts Count(const History& h) {
   return c;
 }
 
-class EtcdFixtureTest : public ::testing::TestWithParam<EtcdRow> {};
+class EtcdFixtureTest : public ::testing::TestWithParam<PorcupineFixture> {};
 
 TEST_P(EtcdFixtureTest, ParsesAndPairs) {
-  const EtcdRow& row = GetParam();
-  std::string path = std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/" + row.file;
+  const PorcupineFixture& row = GetParam();
+  const std::string path = row.path();
   Result<LoadedHistory> h = ReadHistoryFile(path, HistoryFormat::kAuto);
   ASSERT_TRUE(h.ok()) << h.status().message();
   if (row.ops > 0) {
@@ -137,7 +118,7 @@ TEST_P(EtcdFixtureTest, ParsesAndPairs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Porcupine, EtcdFixtureTest, ::testing::ValuesIn(EtcdRows()),
-                         [](const ::testing::TestParamInfo<EtcdRow>& info) {
+                         [](const ::testing::TestParamInfo<PorcupineFixture>& info) {
                            std::string name = info.param.file.substr(7);
                            for (char& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';

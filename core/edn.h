@@ -1,0 +1,75 @@
+// EdnReader: a small recursive-descent EDN parser that reads a text one top-level form at a
+// time into Values. Not thread-safe; separate readers share nothing and may run in parallel.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "core/value.h"
+
+namespace faultline {
+
+// One form and the 1-based line where it starts.
+struct EdnForm {
+  Value value;
+  int64_t line = 0;
+};
+
+// The opening bracket of a top-level vector or list entered with EdnReader::EnterSequence().
+struct EdnOpening {
+  char bracket = '[';  // '[' or '('
+  int64_t line = 0;    // 1-based line of the bracket
+};
+
+// How EDN maps onto Value: nil, booleans, integers (42, 42N) and decimals (1.5, 3M, ##Inf)
+// as themselves; keywords (:a, :ns/a) and symbols as strings without the colon; strings and
+// character literals (\a, \newline) as strings; vectors, lists and sets as lists; maps as
+// maps whose keys are EdnKeyText(key); a tagged literal (#inst "…", #jepsen.history.Op{…})
+// as the form after the tag; a regex #"…" as its source text. Blanks, commas, ; comments
+// and #_ discarded forms are skipped.
+//
+// Every error is Status::InvalidInput("SOURCE:LINE: what; expected …").
+class EdnReader {
+ public:
+  // `text` must outlive the reader; `source` names it in messages.
+  EdnReader(std::string_view text, std::string source);
+  ~EdnReader();
+  EdnReader(const EdnReader&) = delete;
+  EdnReader& operator=(const EdnReader&) = delete;
+
+  // Reads the next form into *out and returns true, or returns false when none is left: at
+  // the end of the input, or at the closing bracket of the sequence EnterSequence() entered
+  // (the bracket is consumed, and later calls read top-level forms again).
+  Result<bool> Next(EdnForm* out);
+
+  // If the next form is a vector [...] or a list (...), consumes its opening bracket so that
+  // Next() yields its elements one at a time, each with its own line, and returns where it
+  // opened. Otherwise consumes no form and returns nullopt.
+  // REQUIRES: not already inside an entered sequence.
+  Result<std::optional<EdnOpening>> EnterSequence();
+
+  // Skips blanks, comments and #_ discarded forms; returns whether the input ends there.
+  Result<bool> AtEnd();
+
+  // The 1-based line the reader has reached.
+  int64_t line() const;
+
+  // Status::InvalidInput("SOURCE:LINE: what"), for callers' own errors about the forms.
+  Status Error(int64_t line, const std::string& what) const;
+
+ private:
+  class Parser;  // the parsing state and the recursive descent, in edn.cc
+
+  std::unique_ptr<Parser> parser_;
+  std::optional<EdnOpening> open_;  // the entered sequence, until its closing bracket
+};
+
+// The text a map key becomes: strings (keywords and symbols included) as they are, integers
+// in decimal, anything else as compact JSON.
+std::string EdnKeyText(const Value& v);
+
+}  // namespace faultline
