@@ -15,5 +15,7 @@ inline constexpr int kExitBadInput = 3;
 inline constexpr int kExitSetupFailed = 4;
 
 int RunCheck(const std::vector<std::string>& args);
+int RunTest(const std::vector<std::string>& args);
+int RunAnalyze(const std::vector<std::string>& args);
 
 }  // namespace faultline

@@ -11,7 +11,9 @@ namespace {
 constexpr const char* kUsage = R"(usage: faultline <command> [options]
 
 commands:
+  test            run a workload against a database, check it, store the run under results/
   check FILE...   check recorded histories (faultline JSON Lines, Jepsen EDN, Porcupine logs)
+  analyze DIR     re-check a stored run (results/<test>/<time>/)
 
 Run 'faultline <command> --help' for a command's options.
 Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad usage or input, 4 setup failed.
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "check") return faultline::RunCheck(args);
+  if (command == "test") return faultline::RunTest(args);
+  if (command == "analyze") return faultline::RunAnalyze(args);
   std::cerr << "faultline: unknown command \"" << command << "\"\n\n" << kUsage;
   return faultline::kExitBadInput;
 }

@@ -1,0 +1,236 @@
+#include "db/builtin/primary_backup_engine.h"
+
+namespace faultline {
+
+using nlohmann::json;
+
+PrimaryBackupEngine::PrimaryBackupEngine(const NodeOptions& options, FileLogger& logger)
+    : options_(options), logger_(logger), peer_client_(options.peers, options.peer_timeout) {}
+
+PrimaryBackupEngine::~PrimaryBackupEngine() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+Status PrimaryBackupEngine::Start() {
+  Result<std::unique_ptr<StoreLog>> log = StoreLog::Open(options_.data_dir);
+  if (!log.ok()) return log.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  log_ = std::move(*log);
+  if (log_->fresh()) {
+    FAULTLINE_RETURN_IF_ERROR(log_->SetTerm(1));
+    primary_ = options_.InitialPrimary();
+  } else if (synchronous()) {
+    primary_ = options_.InitialPrimary();
+  } else {
+    primary_ = "";  // a restarted async node waits to hear from a primary, or fails over
+  }
+  progress_.assign(options_.peers.size(), Progress{});
+  for (Progress& p : progress_) p.next_index = log_->LastIndex() + 1;
+  last_heard_ = Clock::now();
+  logger_.Log("started in ", ReplicationModeName(options_.mode), " mode: term ", log_->term(), ", ",
+              log_->LastIndex(), " log entries, primary '", primary_, "'");
+  for (size_t i = 0; i < options_.peers.size(); ++i) {
+    if (i != options_.SelfIndex()) threads_.emplace_back([this, i] { ShipLoop(i); });
+  }
+  if (!synchronous()) threads_.emplace_back([this] { ElectionLoop(); });
+  return Status::Ok();
+}
+
+json PrimaryBackupEngine::Execute(const ClientRequest& request, Deadline deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!IsPrimaryLocked()) return NotPrimaryLocked();
+  if (request.op == ClientOp::kRead) return ReadLocked(lock, request, deadline);
+  return WriteLocked(lock, request, deadline);
+}
+
+json PrimaryBackupEngine::NotPrimaryLocked() const {
+  std::string where = primary_.empty() ? "unknown" : primary_;
+  json reply = ErrorReply(store_error::kNotPrimary, /*definite=*/true,
+                          "not primary; the primary is " + where);
+  reply["primary"] = primary_;
+  size_t i = options_.IndexOf(primary_);
+  reply["primary_address"] = i < options_.peers.size() ? options_.peers[i].endpoint.ToString() : "";
+  return reply;
+}
+
+json PrimaryBackupEngine::ReadLocked(std::unique_lock<std::mutex>& lock,
+                                     const ClientRequest& request, Deadline deadline) {
+  // The value as of arrival: every write acknowledged before the read began is in it.
+  std::optional<int64_t> value = log_->Get(request.key);
+  json reply = OkReply();
+  reply["value"] = value ? json(*value) : json(nullptr);
+  if (!synchronous()) return reply;
+  // Confirm we are still primary, and that what we return is on a majority.
+  const int64_t term = log_->term();
+  const int64_t read_index = log_->LastIndex();
+  const uint64_t round = ++read_round_;
+  changed_.notify_all();
+  auto confirmed = [&] { return CountStoredLocked(read_index, round) >= options_.Majority(); };
+  changed_.wait_until(lock, deadline, [&] {
+    return stopping_ || !IsPrimaryLocked() || log_->term() != term || confirmed();
+  });
+  if (IsPrimaryLocked() && log_->term() == term && confirmed()) return reply;
+  return ErrorReply(store_error::kUnavailable, /*definite=*/true,
+                    "could not confirm with a majority that this node is still primary");
+}
+
+json PrimaryBackupEngine::WriteLocked(std::unique_lock<std::mutex>& lock,
+                                      const ClientRequest& request, Deadline deadline) {
+  int64_t value = request.value;
+  if (request.op == ClientOp::kCas) {
+    std::optional<int64_t> current = log_->Get(request.key);
+    if (!current || *current != request.from) {
+      json reply = ErrorReply(store_error::kCasMismatch, /*definite=*/true,
+                              "expected " + std::to_string(request.from) + ", found " +
+                                  (current ? std::to_string(*current) : "null"));
+      reply["value"] = current ? json(*current) : json(nullptr);
+      return reply;
+    }
+    value = request.to;
+  }
+  const int64_t term = log_->term();
+  Status st = log_->Append(LogEntry{term, request.key, value});
+  if (!st.ok()) return ErrorReply(store_error::kInternal, /*definite=*/false, st.message());
+  if (!synchronous()) return OkReply();  // async: acknowledged before it is replicated
+  const int64_t index = log_->LastIndex();
+  changed_.notify_all();
+  auto stored = [&] { return CountStoredLocked(index, 0) >= options_.Majority(); };
+  changed_.wait_until(lock, deadline, [&] {
+    return stopping_ || !IsPrimaryLocked() || log_->term() != term || stored();
+  });
+  if (stored()) return OkReply();
+  return ErrorReply(store_error::kTimeout, /*definite=*/false,
+                    "entry " + std::to_string(index) + " is on " +
+                        std::to_string(CountStoredLocked(index, 0)) + " of " +
+                        std::to_string(options_.peers.size()) +
+                        " nodes, not yet a majority; it may still be applied");
+}
+
+size_t PrimaryBackupEngine::CountStoredLocked(int64_t index, uint64_t round) const {
+  size_t count = 1;  // this node has its whole log
+  for (size_t i = 0; i < progress_.size(); ++i) {
+    if (i == options_.SelfIndex()) continue;
+    if (progress_[i].match_index >= index && progress_[i].acked_round >= round) ++count;
+  }
+  return count;
+}
+
+void PrimaryBackupEngine::BecomePrimaryLocked(int64_t term) {
+  Status st = log_->SetTerm(term);
+  if (!st.ok()) logger_.Log("cannot persist term ", term, ": ", st.message());
+  primary_ = options_.name;
+  for (Progress& p : progress_) {
+    p = Progress();
+    p.next_index = log_->LastIndex() + 1;
+  }
+  logger_.Log("now primary in term ", term, " with ", log_->LastIndex(), " log entries");
+  changed_.notify_all();
+}
+
+void PrimaryBackupEngine::FollowLocked(int64_t term, const std::string& primary) {
+  if (term > log_->term()) {
+    Status st = log_->SetTerm(term);
+    if (!st.ok()) logger_.Log("cannot persist term ", term, ": ", st.message());
+  }
+  if (primary_ != primary) {
+    logger_.Log(IsPrimaryLocked() ? "stepping down; " : "", "following ", primary, " in term ",
+                term);
+  }
+  primary_ = primary;
+  last_heard_ = Clock::now();
+  changed_.notify_all();
+}
+
+json PrimaryBackupEngine::HandlePeer(const std::string& op, const json& message) {
+  if (op == "append") return HandleAppend(message);
+  return ErrorReply(store_error::kMalformed, /*definite=*/true, "unknown op '" + op + "'");
+}
+
+json PrimaryBackupEngine::HandleAppend(const json& message) {
+  Result<int64_t> term = GetInt(message, "term");
+  Result<std::string> leader = GetString(message, "leader");
+  Result<int64_t> prev_index = GetInt(message, "prev_index");
+  Result<int64_t> prev_term = GetInt(message, "prev_term");
+  auto entries_field = message.find("entries");
+  for (const Status& s :
+       {term.status(), leader.status(), prev_index.status(), prev_term.status()}) {
+    if (!s.ok()) return ErrorReply(store_error::kMalformed, true, s.message());
+  }
+  if (entries_field == message.end() || !entries_field->is_array() || *prev_index < 0) {
+    return ErrorReply(store_error::kMalformed, true, "append needs an entries array");
+  }
+  std::vector<LogEntry> entries;
+  for (const json& e : *entries_field) {
+    Result<LogEntry> entry = LogEntry::FromJson(e);
+    if (!entry.ok()) return ErrorReply(store_error::kMalformed, true, entry.status().message());
+    entries.push_back(std::move(*entry));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t my_term = log_->term();
+  const bool wrong_leader = synchronous() && *leader != options_.InitialPrimary();
+  // Two primaries in one term (racing async promotions): the lower name wins.
+  const bool lost_tie = *term == my_term && !primary_.empty() && *leader > primary_;
+  if (*term < my_term || wrong_leader || lost_tie) {
+    json reply = ErrorReply("rejected", true, "not accepting " + *leader + " as primary");
+    reply["term"] = my_term;
+    reply["primary"] = primary_;
+    return reply;
+  }
+  if (*term > my_term || *leader != primary_) FollowLocked(*term, *leader);
+  last_heard_ = Clock::now();
+  return AppendEntriesLocked(*prev_index, *prev_term, entries);
+}
+
+json PrimaryBackupEngine::AppendEntriesLocked(int64_t prev_index, int64_t prev_term,
+                                              const std::vector<LogEntry>& entries) {
+  const int64_t last = log_->LastIndex();
+  if (prev_index > last || log_->TermAt(prev_index) != prev_term) {
+    json reply = ErrorReply("log-mismatch", true, "log does not line up at the previous entry");
+    reply["term"] = log_->term();
+    reply["last_index"] = last;
+    reply["conflict"] = prev_index <= last;
+    return reply;
+  }
+  int64_t index = prev_index;
+  for (const LogEntry& entry : entries) {
+    ++index;
+    if (index <= log_->LastIndex()) {
+      if (log_->TermAt(index) == entry.term) continue;
+      logger_.Log("dropping diverged log entries from index ", index, " on");
+      Status st = log_->TruncateFrom(index);
+      if (!st.ok()) return ErrorReply(store_error::kInternal, false, st.message());
+    }
+    Status st = log_->Append(entry);
+    if (!st.ok()) return ErrorReply(store_error::kInternal, false, st.message());
+  }
+  return json{{"ok", true}, {"term", log_->term()}, {"match", index}};
+}
+
+NodeStatus PrimaryBackupEngine::GetStatus() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return StatusLocked();
+}
+
+NodeStatus PrimaryBackupEngine::StatusLocked() const {
+  NodeStatus s;
+  s.name = options_.name;
+  s.mode = ReplicationModeName(options_.mode);
+  s.role = IsPrimaryLocked() ? "primary" : "replica";
+  s.primary = primary_;
+  s.term = log_ ? log_->term() : 0;
+  s.last_index = log_ ? log_->LastIndex() : 0;
+  s.last_term = log_ ? log_->TermAt(s.last_index) : 0;
+  s.heard_ms_ago =
+      IsPrimaryLocked()
+          ? 0
+          : std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - last_heard_)
+                .count();
+  return s;
+}
+
+}  // namespace faultline

@@ -1,0 +1,93 @@
+#include "db/builtin/store_client.h"
+
+namespace faultline {
+
+using nlohmann::json;
+using Kind = StoreClient::Reply::Kind;
+
+Result<std::unique_ptr<StoreClient>> StoreClient::Connect(const std::string& host, uint16_t port,
+                                                          std::chrono::milliseconds timeout) {
+  TcpEndpoint endpoint{host, port};
+  Result<TcpSocket> sock = ConnectTcp(endpoint, std::chrono::steady_clock::now() + timeout);
+  if (!sock.ok()) return sock.status();
+  return std::unique_ptr<StoreClient>(
+      new StoreClient(endpoint, std::make_unique<LineConnection>(std::move(*sock))));
+}
+
+StoreClient::Reply StoreClient::Read(const std::string& key, Deadline deadline) {
+  return Op(json{{"op", "read"}, {"key", key}}, deadline);
+}
+
+StoreClient::Reply StoreClient::Write(const std::string& key, int64_t value, Deadline deadline) {
+  return Op(json{{"op", "write"}, {"key", key}, {"value", value}}, deadline);
+}
+
+StoreClient::Reply StoreClient::Cas(const std::string& key, int64_t from, int64_t to,
+                                    Deadline deadline) {
+  return Op(json{{"op", "cas"}, {"key", key}, {"from", from}, {"to", to}}, deadline);
+}
+
+Result<NodeStatus> StoreClient::GetStatus(Deadline deadline) {
+  bool maybe_sent = false;
+  Result<json> reply = Call(json{{"op", "status"}}, deadline, &maybe_sent);
+  if (!reply.ok()) return reply.status();
+  return NodeStatus::FromJson(*reply);
+}
+
+Result<json> StoreClient::Call(json request, Deadline deadline, bool* maybe_sent) {
+  *maybe_sent = false;
+  // A connection the server has closed (it was killed or restarted) is replaced before
+  // sending, so a refused reconnect still proves the request never left.
+  if (conn_ != nullptr && !conn_->LooksIdleAndOpen()) conn_.reset();
+  if (conn_ == nullptr) {
+    Result<TcpSocket> sock = ConnectTcp(endpoint_, deadline);
+    if (!sock.ok()) return sock.status();
+    conn_ = std::make_unique<LineConnection>(std::move(*sock));
+  }
+  const int64_t id = next_id_++;
+  request["id"] = id;
+  // Let the server give up a little before we do, so a definite answer can still arrive.
+  request["timeout_ms"] = MillisUntil(deadline) * 9 / 10;
+  *maybe_sent = true;
+  Status st = conn_->WriteLine(request.dump(), deadline);
+  while (st.ok()) {
+    Result<std::string> line = conn_->ReadLine(deadline);
+    if (!line.ok()) {
+      st = line.status();
+      break;
+    }
+    json reply = json::parse(*line, nullptr, /*allow_exceptions=*/false);
+    if (!reply.is_object()) {
+      st = Status::IoError("unparseable reply: " + *line);
+      break;
+    }
+    if (reply.value("id", json()) == json(id)) return reply;
+    // A reply to an earlier request: skip it.
+  }
+  conn_.reset();
+  return st;
+}
+
+StoreClient::Reply StoreClient::Op(json request, Deadline deadline) {
+  Reply out;
+  bool maybe_sent = false;
+  Result<json> reply = Call(std::move(request), deadline, &maybe_sent);
+  if (!reply.ok()) {
+    out.kind = maybe_sent ? Kind::kUnknown : Kind::kFail;  // unsent: certainly not applied
+    out.error = reply.status().message();
+    return out;
+  }
+  Result<std::optional<int64_t>> value = GetNullableInt(*reply, "value");
+  if (value.ok()) out.value = *value;
+  if (GetBoolOr(*reply, "ok", false)) {
+    out.kind = Kind::kOk;
+    return out;
+  }
+  out.kind = GetBoolOr(*reply, "definite", false) ? Kind::kFail : Kind::kUnknown;
+  out.error = GetStringOr(*reply, "error", "error") + ": " + GetStringOr(*reply, "message", "");
+  out.primary_hint = GetStringOr(*reply, "primary", "");
+  out.primary_address = GetStringOr(*reply, "primary_address", "");
+  return out;
+}
+
+}  // namespace faultline

@@ -1,0 +1,62 @@
+// Client and Db: the two seams between the harness and a database (Jepsen's Client and DB
+// protocols). A Client is used by one worker thread only; a Db by the runner and the
+// nemesis (its methods must be safe to call from both).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/history.h"
+#include "core/status.h"
+#include "core/value.h"
+
+namespace faultline {
+
+using Clock = std::chrono::steady_clock;
+
+// What a workload asks a client to do.
+struct OpRequest {
+  std::string f;
+  std::optional<std::string> key;
+  Value value;
+};
+
+// What happened. type is kOk, kFail (certainly did not happen) or kInfo (unknown).
+struct Completion {
+  OpType type = OpType::kInfo;
+  Value value;
+  std::string error;
+};
+
+class Client {
+ public:
+  virtual ~Client() = default;
+  // Performs one op, returning by `deadline` where it can. May throw: the harness turns an
+  // exception into an info completion and a fresh client.
+  virtual Completion Invoke(const OpRequest& req, Clock::time_point deadline) = 0;
+};
+
+class Db {
+ public:
+  Db() = default;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  virtual ~Db() = default;  // must stop everything it started
+
+  virtual std::string Describe() const = 0;  // e.g. "builtin (primary, 5 nodes)"
+  virtual std::vector<std::string> Nodes() const = 0;
+  // A client bound to `node`, for one worker.
+  virtual Result<std::unique_ptr<Client>> OpenClient(const std::string& node) = 0;
+  // Faults the database supports on a node; Unsupported if it cannot.
+  virtual Status Kill(const std::string& node) = 0;
+  virtual Status Restart(const std::string& node) = 0;
+  // The node currently acting as primary/leader, if the database has one.
+  virtual std::optional<std::string> Primary() = 0;
+  // Copies each node's logs into dir/<node>/.
+  virtual Status CollectLogs(const std::string& dir) = 0;
+};
+
+}  // namespace faultline

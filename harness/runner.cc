@@ -1,0 +1,288 @@
+#include "harness/runner.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "harness/interrupt.h"
+#include "harness/recorder.h"
+
+namespace faultline {
+namespace {
+
+using std::chrono::duration;
+using std::chrono::duration_cast;
+
+Clock::duration Seconds(double s) { return duration_cast<Clock::duration>(duration<double>(s)); }
+
+struct Counters {
+  std::atomic<int64_t> ok{0}, fail{0}, info{0};
+};
+
+// Shared state of one phase of client work.
+struct Phase {
+  Clock::time_point end;               // main phase: when to stop
+  std::deque<OpRequest>* queue = nullptr;  // final phase: ops to drain (then stop)
+  std::mutex queue_mu;
+};
+
+class Run {
+ public:
+  Run(const TestSpec& spec, Db& db, Workload& workload, RunLog& log, Recorder& rec)
+      : spec_(spec), db_(db), workload_(workload), log_(log), rec_(rec),
+        nodes_(db.Nodes()), processes_(spec.concurrency) {
+    for (int w = 0; w < spec.concurrency; ++w) processes_[w] = w;
+  }
+
+  void ClientPhase(Phase& phase, bool paced);
+  void Nemesis(Clock::time_point end);
+  void Heal();
+  void Progress(Clock::time_point end, const std::atomic<bool>& done);
+  const Counters& counters() const { return counters_; }
+
+ private:
+  void Worker(int w, Phase& phase, bool paced);
+  bool NextRequest(int w, Phase& phase, Random& rng, OpRequest* req);
+  Completion Perform(int w, std::unique_ptr<Client>& client, const OpRequest& req);
+  void RecordFault(const std::string& f, const std::string& node, const Status& s);
+
+  const TestSpec& spec_;
+  Db& db_;
+  Workload& workload_;
+  RunLog& log_;
+  Recorder& rec_;
+  const std::vector<std::string> nodes_;
+  std::vector<int64_t> processes_;  // per worker: its current process id
+  Counters counters_;
+  std::mutex killed_mu_;
+  std::vector<std::string> killed_;  // guarded by killed_mu_
+};
+
+bool Run::NextRequest(int w, Phase& phase, Random& rng, OpRequest* req) {
+  if (InterruptRequested()) return false;
+  if (!phase.queue) {
+    if (Clock::now() >= phase.end) return false;
+    *req = workload_.Next(w, rng);
+    return true;
+  }
+  std::lock_guard<std::mutex> lock(phase.queue_mu);
+  if (phase.queue->empty()) return false;
+  *req = std::move(phase.queue->front());
+  phase.queue->pop_front();
+  return true;
+}
+
+Completion Run::Perform(int w, std::unique_ptr<Client>& client, const OpRequest& req) {
+  const Clock::time_point deadline = Clock::now() + Seconds(spec_.op_timeout);
+  Completion c;
+  try {
+    if (!client) {
+      auto opened = db_.OpenClient(nodes_[w % nodes_.size()]);
+      // Nothing was sent: the op certainly did not happen.
+      if (!opened.ok()) return Completion{OpType::kFail, req.value, opened.status().message()};
+      client = std::move(opened).value();
+    }
+    c = client->Invoke(req, deadline);
+  } catch (const std::exception& e) {
+    c = Completion{OpType::kInfo, Value(), std::string("client threw: ") + e.what()};
+  }
+  if (c.type == OpType::kOk && Clock::now() > deadline + std::chrono::milliseconds(50)) {
+    c = Completion{OpType::kInfo, Value(), "completed after the op timeout"};
+  }
+  if (c.type != OpType::kOk || req.f != "read") c.value = req.value;
+  return c;
+}
+
+void Run::Worker(int w, Phase& phase, bool paced) {
+  Random rng = Random::Stream(spec_.seed, w);
+  std::unique_ptr<Client> client;
+  const double interval = paced && spec_.rate > 0 ? spec_.concurrency / spec_.rate : 0;
+  Clock::time_point next = Clock::now() + Seconds(interval * rng.UniformDouble());  // stagger
+  OpRequest req;
+  while (NextRequest(w, phase, rng, &req)) {
+    if (interval > 0) {
+      std::this_thread::sleep_until(next);
+      next += Seconds(interval * (0.5 + rng.UniformDouble()));
+    }
+    Op invoke;
+    invoke.process = processes_[w];
+    invoke.type = OpType::kInvoke;
+    invoke.f = req.f;
+    invoke.key = req.key;
+    invoke.value = req.value;
+    invoke.node = nodes_[w % nodes_.size()];
+    rec_.Record(invoke);
+    Completion c = Perform(w, client, req);
+    Op done = std::move(invoke);
+    done.type = c.type;
+    done.value = std::move(c.value);
+    if (!c.error.empty()) done.error = std::move(c.error);
+    rec_.Record(std::move(done));
+    (c.type == OpType::kOk ? counters_.ok : c.type == OpType::kFail ? counters_.fail : counters_.info)++;
+    if (c.type == OpType::kInfo) {
+      processes_[w] += spec_.concurrency;  // retired, as in Jepsen: a fresh process and client
+      client.reset();
+    }
+  }
+}
+
+void Run::ClientPhase(Phase& phase, bool paced) {
+  std::vector<std::thread> workers;
+  for (int w = 0; w < spec_.concurrency; ++w) {
+    workers.emplace_back([this, w, &phase, paced] { Worker(w, phase, paced); });
+  }
+  for (auto& t : workers) t.join();
+}
+
+void Run::RecordFault(const std::string& f, const std::string& node, const Status& s) {
+  Op op;
+  op.process = kNemesisProcess;
+  op.type = OpType::kInfo;
+  op.f = f;
+  op.value = Value::String(node);
+  if (!s.ok()) op.error = s.message();
+  rec_.Record(std::move(op));
+  log_.Info("nemesis: " + f + " " + node + (s.ok() ? "" : " failed: " + s.message()));
+}
+
+// The built-in kill schedule (until the nemesis package lands): every interval, kill a
+// random non-primary node ("kill") or the primary ("kill-primary"), and restart it half an
+// interval later.
+void Run::Nemesis(Clock::time_point end) {
+  if (spec_.nemesis.empty()) return;
+  Random rng = Random::Stream(spec_.seed, 1u << 20);
+  auto sleep_until = [&](Clock::time_point t) {
+    while (Clock::now() < t && Clock::now() < end && !InterruptRequested()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return Clock::now() < end && !InterruptRequested();
+  };
+  Clock::time_point next = Clock::now() + Seconds(spec_.nemesis_interval);
+  while (sleep_until(next)) {
+    const std::string& kind = spec_.nemesis[rng.Uniform(spec_.nemesis.size())];
+    std::optional<std::string> primary = db_.Primary();
+    std::string target;
+    if (kind == "kill-primary") {
+      if (!primary) {
+        RecordFault("kill", "primary", Status::Unsupported("no primary is known"));
+      } else {
+        target = *primary;
+      }
+    } else {
+      std::vector<std::string> others;
+      for (const auto& n : nodes_) if (!primary || n != *primary) others.push_back(n);
+      if (!others.empty()) target = others[rng.Uniform(others.size())];
+    }
+    if (!target.empty()) {
+      Status s = db_.Kill(target);
+      RecordFault("kill", target, s);
+      if (s.ok()) {
+        std::lock_guard<std::mutex> lock(killed_mu_);
+        killed_.push_back(target);
+      }
+      sleep_until(Clock::now() + Seconds(spec_.nemesis_interval / 2));
+      Heal();
+    }
+    next = Clock::now() + Seconds(spec_.nemesis_interval * (0.5 + rng.UniformDouble()));
+  }
+}
+
+// Restarts every node the schedule killed. Safe to call more than once.
+void Run::Heal() {
+  std::vector<std::string> killed;
+  {
+    std::lock_guard<std::mutex> lock(killed_mu_);
+    killed.swap(killed_);
+  }
+  for (const auto& node : killed) RecordFault("start", node, db_.Restart(node));
+}
+
+void Run::Progress(Clock::time_point end, const std::atomic<bool>& done) {
+  const bool tty = isatty(STDERR_FILENO);
+  const Clock::time_point start = Clock::now();
+  const auto step = tty ? std::chrono::milliseconds(500) : std::chrono::milliseconds(5000);
+  while (!done) {
+    for (auto t = Clock::now() + step; !done && Clock::now() < t;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    const double elapsed = duration<double>(Clock::now() - start).count();
+    const int64_t ok = counters_.ok, fail = counters_.fail, info = counters_.info;
+    std::fprintf(stderr, "%s  %5.1f/%.1f s  ops %lld  ok %lld  fail %lld  info %lld%s",
+                 tty ? "\r" : "", elapsed, spec_.time_limit,
+                 static_cast<long long>(ok + fail + info), static_cast<long long>(ok),
+                 static_cast<long long>(fail), static_cast<long long>(info), tty ? "" : "\n");
+  }
+  if (tty) std::fprintf(stderr, "\n");
+  (void)end;
+}
+
+}  // namespace
+
+RunReport Runner::Run(const std::string& run_dir) {
+  RunReport report;
+  const std::string history_path = run_dir + "/history.jsonl";
+  auto rec = Recorder::Open(history_path, Clock::now());
+  if (!rec.ok()) {
+    report.status = rec.status();
+    return report;
+  }
+  class Run run(spec_, db_, workload_, log_, **rec);
+  Phase main;
+  main.end = Clock::now() + Seconds(spec_.time_limit);
+  std::atomic<bool> done{false};
+  std::thread progress([&] { run.Progress(main.end, done); });
+  log_.Info("main phase: " + std::to_string(spec_.time_limit) + " s");
+  std::thread nemesis([&] { run.Nemesis(main.end); });
+  run.ClientPhase(main, /*paced=*/true);
+  nemesis.join();
+  run.Heal();
+  if (!InterruptRequested()) {
+    log_.Info("healed; recovery " + std::to_string(spec_.recovery) + " s, then final reads");
+    for (auto t = Clock::now() + Seconds(spec_.recovery); Clock::now() < t && !InterruptRequested();) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::deque<OpRequest> finals;
+    for (auto& op : workload_.FinalOps()) finals.push_back(std::move(op));
+    Phase final_phase;
+    final_phase.queue = &finals;
+    run.ClientPhase(final_phase, /*paced=*/false);
+  }
+  done = true;
+  progress.join();
+  report.interrupted = InterruptRequested();
+  if (Status s = (*rec)->Close(); !s.ok()) {
+    report.status = s;
+    return report;
+  }
+  std::vector<Op> ops = (*rec)->TakeOps();
+  report.ops = static_cast<int64_t>(ops.size());
+  log_.Info("recorded " + std::to_string(ops.size()) + " history lines");
+  auto history = History::Make(std::move(ops), history_path);
+  if (!history.ok()) {
+    report.status = Status::Internal("recorded history does not pair: " + history.status().message());
+    return report;
+  }
+  auto check = workload_.Check(*history, history_path);
+  if (!check.ok()) {
+    report.status = check.status();
+    return report;
+  }
+  report.verdict = check->verdict;
+  report.summary = check->summary;
+  nlohmann::json results = {{"verdict", VerdictName(check->verdict)},
+                            {"interrupted", report.interrupted},
+                            {"history_lines", report.ops},
+                            {"ok", run.counters().ok.load()},
+                            {"fail", run.counters().fail.load()},
+                            {"info", run.counters().info.load()},
+                            {"checkers", {{"linearizability", check->detail}}}};
+  std::ofstream(run_dir + "/results.json") << results.dump(2) << "\n";
+  return report;
+}
+
+}  // namespace faultline

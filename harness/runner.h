@@ -1,0 +1,40 @@
+// Runner: one test run — client workers (one per --concurrency, each bound to a node
+// round-robin), an optional kill schedule, the phases (main, heal + recovery, final reads),
+// the recorder, the check and the results folder. Run is called once, from one thread.
+#pragma once
+
+#include <string>
+
+#include "checkers/verdict.h"
+#include "core/status.h"
+#include "harness/client.h"
+#include "harness/run_log.h"
+#include "harness/test_spec.h"
+#include "workloads/workload.h"
+
+namespace faultline {
+
+struct RunReport {
+  Status status;  // a failure of faultline itself (history write, check error)
+  Verdict verdict = Verdict::kUnknown;
+  std::string summary;
+  bool interrupted = false;
+  int64_t ops = 0;
+};
+
+class Runner {
+ public:
+  Runner(const TestSpec& spec, Db& db, Workload& workload, RunLog& log)
+      : spec_(spec), db_(db), workload_(workload), log_(log) {}
+
+  // Runs the test, writing history.jsonl, results.json and nodes/ into run_dir.
+  RunReport Run(const std::string& run_dir);
+
+ private:
+  const TestSpec& spec_;
+  Db& db_;
+  Workload& workload_;
+  RunLog& log_;
+};
+
+}  // namespace faultline

@@ -1,0 +1,27 @@
+# Helpers for the end-to-end tests: each test runs the real faultline binary ($FAULTLINE)
+# into its own temporary results root, which is removed when the test ends.
+set -uo pipefail
+FAULTLINE=${1:?usage: test.sh path/to/faultline}
+ROOT=$(mktemp -d /tmp/faultline-e2e.XXXXXX)
+trap 'rm -rf "$ROOT"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# run_test EXPECTED_EXIT ARGS… — runs `faultline test` and checks its exit code.
+run_test() {
+  local expected=$1; shift
+  "$FAULTLINE" test --results "$ROOT" "$@" >"$ROOT/out.txt" 2>"$ROOT/err.txt"
+  local code=$?
+  if [[ $code -ne $expected ]]; then
+    cat "$ROOT/out.txt" "$ROOT/err.txt" >&2
+    fail "faultline test $* exited $code, expected $expected"
+  fi
+}
+
+# No faultline-store process whose command line mentions our results root may survive.
+assert_no_nodes_left() {
+  if pgrep -f "faultline-store.*$ROOT" >/dev/null; then
+    pgrep -af "faultline-store.*$ROOT" >&2
+    fail "nodes left running"
+  fi
+}

@@ -1,0 +1,66 @@
+#include "workloads/register_workload.h"
+
+#include <algorithm>
+
+#include "checkers/linearizability/checker.h"
+#include "checkers/linearizability/result_json.h"
+
+namespace faultline {
+
+static std::string KeyName(int64_t k) { return std::to_string(k); }
+
+OpRequest RegisterWorkload::Next(int worker, Random& rng) {
+  const uint64_t dice = rng.Uniform(4);  // read 1/2, write 1/4, cas 1/4
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t seq = issued_++;
+  const int64_t key = seq / options_.ops_per_key;
+  if (seq % options_.ops_per_key == 0) last_value_ = 0;  // a fresh key starts empty
+  OpRequest req;
+  req.key = KeyName(key);
+  if (dice < 2) {
+    req.f = "read";
+  } else if (dice == 2 || last_value_ == 0) {
+    req.f = "write";
+    last_value_ = next_value_++;
+    req.value = Value::Int(last_value_);
+  } else {
+    req.f = "cas";
+    const int64_t to = next_value_++;
+    req.value = Value::MakeList({Value::Int(last_value_), Value::Int(to)});
+    last_value_ = to;
+  }
+  return req;
+}
+
+std::vector<OpRequest> RegisterWorkload::FinalOps() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t keys = (issued_ + options_.ops_per_key - 1) / options_.ops_per_key;
+  std::vector<OpRequest> reads;
+  for (int64_t k = std::max<int64_t>(0, keys - options_.final_reads); k < keys; ++k) {
+    reads.push_back(OpRequest{"read", KeyName(k), Value()});
+  }
+  return reads;
+}
+
+Result<CheckOutcome> RegisterWorkload::Check(const History& history,
+                                             const std::string& source) const {
+  LinearizabilityOptions opts;
+  opts.model = "cas-register";
+  auto r = CheckLinearizability(history, source, opts);
+  if (!r.ok()) return r.status();
+  CheckOutcome out;
+  out.verdict = r->verdict;
+  out.detail = ToJson(*r);
+  out.summary = "linearizability: " + std::string(VerdictName(r->verdict)) + " (" +
+                std::to_string(r->keys) + " keys, " + std::to_string(r->ops) + " ops";
+  if (r->invalid_keys) out.summary += ", " + std::to_string(r->invalid_keys) + " invalid";
+  if (r->unknown_keys) out.summary += ", " + std::to_string(r->unknown_keys) + " unknown";
+  out.summary += ")";
+  if (!r->problems.empty()) {
+    const KeyResult& k = r->problems.front();
+    out.summary += "\n  key " + k.key.value_or("-") + ": " + k.explanation;
+  }
+  return out;
+}
+
+}  // namespace faultline
