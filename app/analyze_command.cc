@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "core/history_io.h"
 #include "harness/results_store.h"
+#include "harness/runner.h"
 
 namespace faultline {
 
@@ -37,13 +38,15 @@ int RunAnalyze(const std::vector<std::string>& args) {
     std::cerr << check.status().message() << "\n";
     return kExitBadInput;
   }
+  // A run that never wrote results.json was cut short: its history is a prefix. (Once
+  // analyze has written one, it keeps saying so.)
   auto previous = ReadJsonFile(dir + "/results.json");
-  nlohmann::json results = previous.ok() ? *previous : nlohmann::json::object();
-  results["verdict"] = VerdictName(check->verdict);
-  results["history_lines"] = loaded->history.size();
+  const bool truncated =
+      !previous.ok() || previous->value("truncated", false) || !loaded->warning.empty();
+  if (!loaded->warning.empty()) std::cerr << "warning: " << loaded->warning << "\n";
+  nlohmann::json results = RunResults(loaded->history, *check, false);
   results["analyzed"] = true;
-  if (!previous.ok()) results["truncated"] = true;  // the run never finished writing results
-  results["checkers"]["linearizability"] = check->detail;
+  results["truncated"] = truncated;
   if (Status s = WriteJsonFile(dir + "/results.json", results); !s.ok()) {
     std::cerr << s.message() << "\n";
     return kExitBadInput;

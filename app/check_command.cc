@@ -84,6 +84,10 @@ FileOutcome CheckFile(const std::string& path, const CheckFlags& flags,
     out.json["error"] = loaded.status().message();
     return out;
   }
+  if (!loaded->warning.empty()) {
+    std::cerr << "warning: " << loaded->warning << "\n";
+    out.json["warning"] = loaded->warning;
+  }
   LinearizabilityOptions opts = base;
   const HistoryFormat fmt = loaded->format;
   if (flags.model == "auto") {

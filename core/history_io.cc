@@ -60,9 +60,10 @@ HistoryFormat DetectHistoryFormat(std::string_view text) {
 Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& source,
                                    HistoryFormat format) {
   if (format == HistoryFormat::kAuto) format = DetectHistoryFormat(text);
+  std::string warning;
   Result<std::vector<Op>> ops = [&]() -> Result<std::vector<Op>> {
     switch (format) {
-      case HistoryFormat::kJsonl: return ParseJsonlOps(text, source);
+      case HistoryFormat::kJsonl: return ParseJsonlOps(text, source, &warning);
       case HistoryFormat::kEdn:
       case HistoryFormat::kPorcupineKv: return ParseEdnOps(text, source);
       case HistoryFormat::kPorcupineEtcd: return ParsePorcupineEtcdOps(text, source);
@@ -73,7 +74,7 @@ Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& sou
   if (!ops.ok()) return ops.status();
   Result<History> h = History::Make(std::move(ops).value(), source);
   if (!h.ok()) return h.status();
-  return LoadedHistory{std::move(h).value(), format};
+  return LoadedHistory{std::move(h).value(), format, std::move(warning)};
 }
 
 static Result<std::string> ReadWholeFile(const std::string& path) {

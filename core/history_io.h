@@ -28,6 +28,7 @@ HistoryFormat DetectHistoryFormat(std::string_view text);
 struct LoadedHistory {
   History history;
   HistoryFormat format = HistoryFormat::kJsonl;
+  std::string warning;  // non-empty: something was tolerated (a truncated last line)
 };
 
 // Reads and pairs a whole file. Errors are "PATH:LINE: what; expected …".
@@ -37,7 +38,10 @@ Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& sou
                                    HistoryFormat format);
 
 // Per-format parsers: ops in file order, unpaired (History::Make pairs them).
-Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source);
+// With `warning` given, an unparseable last line that has no newline (a write cut short by a
+// crash) is dropped and described in *warning instead of failing the whole file.
+Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
+                                      std::string* warning = nullptr);
 Result<std::vector<Op>> ParseEdnOps(std::string_view text, const std::string& source);
 Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source);
 

@@ -124,7 +124,8 @@ Op ReadOp(dom::element doc) {
 
 }  // namespace
 
-Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source) {
+Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
+                                      std::string* warning) {
   simdjson::padded_string buf(text);
   dom::parser parser;
   std::vector<Op> ops;
@@ -151,6 +152,14 @@ Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& 
       op.line = line;
       ops.push_back(std::move(op));
     } catch (const LineError& err) {
+      // A line is complete only once its newline is written: a bad last line without one is
+      // a write cut short by a crash, which leaves the lines before it a valid prefix.
+      if (warning && end == text.size() && (text.empty() || text.back() != '\n')) {
+        *warning = source + ":" + std::to_string(line) +
+                   ": ignored an unterminated last line (" + err.what +
+                   "): the history was cut short, e.g. by a crash";
+        break;
+      }
       return Status::InvalidInput(source + ":" + std::to_string(line) + ": " + err.what);
     }
   }

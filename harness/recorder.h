@@ -1,7 +1,8 @@
 // Recorder: assigns every op its index and time and streams it to history.jsonl while the
 // run goes: lines are buffered and written by a flusher thread at least every 100 ms, and
-// the file is fsync'd on Close. A crash of faultline loses at most the last interval, and
-// what is on disk is always a prefix of whole lines. Record is thread-safe.
+// the file is fsync'd on Close. A crash of faultline loses at most the last interval; what is
+// on disk is a prefix of whole lines, plus at most one unterminated line a SIGKILL cut short
+// (which the readers drop with a warning). Record is thread-safe.
 #pragma once
 
 #include <atomic>

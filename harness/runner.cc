@@ -5,12 +5,13 @@
 #include <atomic>
 #include <cstdio>
 #include <deque>
-#include <fstream>
 #include <mutex>
 #include <thread>
 
+#include "checkers/stats/stats.h"
 #include "harness/interrupt.h"
 #include "harness/recorder.h"
+#include "harness/results_store.h"
 
 namespace faultline {
 namespace {
@@ -273,16 +274,18 @@ RunReport Runner::Run(const std::string& run_dir) {
     return report;
   }
   report.verdict = check->verdict;
-  report.summary = check->summary;
-  nlohmann::json results = {{"verdict", VerdictName(check->verdict)},
-                            {"interrupted", report.interrupted},
-                            {"history_lines", report.ops},
-                            {"ok", run.counters().ok.load()},
-                            {"fail", run.counters().fail.load()},
-                            {"info", run.counters().info.load()},
-                            {"checkers", {{"linearizability", check->detail}}}};
-  std::ofstream(run_dir + "/results.json") << results.dump(2) << "\n";
+  report.summary = Summary(ComputeStats(*history)) + "\n" + check->summary;
+  report.status = WriteJsonFile(run_dir + "/results.json",
+                                RunResults(*history, *check, report.interrupted));
   return report;
+}
+
+nlohmann::json RunResults(const History& history, const CheckOutcome& check, bool interrupted) {
+  return {{"verdict", VerdictName(check.verdict)},
+          {"interrupted", interrupted},
+          {"history_lines", history.size()},
+          {"stats", ToJson(ComputeStats(history))},
+          {"checkers", {{"linearizability", check.detail}}}};
 }
 
 }  // namespace faultline

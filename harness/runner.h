@@ -22,6 +22,9 @@ struct RunReport {
   int64_t ops = 0;
 };
 
+// results.json of a run: the verdict, the history's stats and the checker's detail.
+nlohmann::json RunResults(const History& history, const CheckOutcome& check, bool interrupted);
+
 class Runner {
  public:
   Runner(const TestSpec& spec, Db& db, Workload& workload, RunLog& log)

@@ -134,3 +134,33 @@ TEST(DetectFormatTest, DetectedFormatParses) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+// A crash can cut the last write short: only an unterminated last line is forgiven.
+TEST(JsonlTruncationTest, UnterminatedBadLastLineIsDroppedWithAWarning) {
+  const std::string good = "{\"type\":\"invoke\",\"f\":\"read\",\"process\":0}\n";
+  auto r = ParseHistory(good + "{\"type\":\"ok\",\"f\":\"re", "h.jsonl", HistoryFormat::kJsonl);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->history.size(), 1u);
+  EXPECT_NE(r->warning.find("h.jsonl:2: ignored an unterminated last line"), std::string::npos)
+      << r->warning;
+}
+
+TEST(JsonlTruncationTest, BadLastLineWithNewlineIsAnError) {
+  auto r = ParseHistory("{\"type\":\"invoke\",\"f\":\"read\",\"process\":0}\n{\"type\":\n", "h.jsonl",
+                        HistoryFormat::kJsonl);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("h.jsonl:2: malformed JSON", 0), 0u) << r.status().message();
+}
+
+TEST(JsonlTruncationTest, BadMiddleLineIsAnError) {
+  auto r = ParseHistory("{\"type\":\n{\"type\":\"invoke\",\"f\":\"read\",\"process\":0}", "h.jsonl",
+                        HistoryFormat::kJsonl);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("h.jsonl:1: malformed JSON", 0), 0u) << r.status().message();
+}
+
+}  // namespace
+}  // namespace faultline

@@ -66,7 +66,7 @@ TEST(RecorderTest, SigkillLeavesAValidPrefix) {
   ASSERT_EQ(kill(child, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status));
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child status " << status;
   auto loaded = ReadHistoryFile(path, HistoryFormat::kJsonl);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_GT(loaded->history.size(), 100u);  // flushed every 100 ms, so 400 ms leaves plenty
