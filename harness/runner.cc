@@ -43,7 +43,7 @@ class Run {
   void ClientPhase(Phase& phase, bool paced);
   void Nemesis(Clock::time_point end);
   void Heal();
-  void Progress(Clock::time_point end, const std::atomic<bool>& done);
+  void Progress(const std::atomic<bool>& done);
   const Counters& counters() const { return counters_; }
 
  private:
@@ -203,7 +203,7 @@ void Run::Heal() {
   for (const auto& node : killed) RecordFault("start", node, db_.Restart(node));
 }
 
-void Run::Progress(Clock::time_point end, const std::atomic<bool>& done) {
+void Run::Progress(const std::atomic<bool>& done) {
   const bool tty = isatty(STDERR_FILENO);
   const Clock::time_point start = Clock::now();
   const auto step = tty ? std::chrono::milliseconds(500) : std::chrono::milliseconds(5000);
@@ -219,7 +219,6 @@ void Run::Progress(Clock::time_point end, const std::atomic<bool>& done) {
                  static_cast<long long>(fail), static_cast<long long>(info), tty ? "" : "\n");
   }
   if (tty) std::fprintf(stderr, "\n");
-  (void)end;
 }
 
 }  // namespace
@@ -236,7 +235,7 @@ RunReport Runner::Run(const std::string& run_dir) {
   Phase main;
   main.end = Clock::now() + Seconds(spec_.time_limit);
   std::atomic<bool> done{false};
-  std::thread progress([&] { run.Progress(main.end, done); });
+  std::thread progress([&] { run.Progress(done); });
   log_.Info("main phase: " + std::to_string(spec_.time_limit) + " s");
   std::thread nemesis([&] { run.Nemesis(main.end); });
   run.ClientPhase(main, /*paced=*/true);

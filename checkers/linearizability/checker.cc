@@ -161,8 +161,16 @@ template <SearchModel M>
 void SearchKey(const M& model, const History& h, const Partition<typename M::Input>& part,
                const SearchLimits& limits, KeyResult* r) {
   const auto start = std::chrono::steady_clock::now();
-  r->method = "search";
+  KeyResult fresh;  // forget an earlier pass
+  fresh.key = r->key;
+  fresh.ops = r->ops;
+  fresh.method = "search";
+  *r = std::move(fresh);
   SearchOutcome o = Searcher<M>(model, part.calls, limits).Run();
+  if (o.verdict == Verdict::kUnknown && o.reason == kCancelledReason) {
+    r->method = "skipped";  // --fail-fast stopped it; not a verdict about this key
+    return;
+  }
   r->verdict = o.verdict;
   r->states = o.states;
   if (o.verdict != Verdict::kValid) ExplainSearch(model, h, part.calls, o, r);
@@ -233,8 +241,6 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
           keys[p].method = "skipped";
           return;
         }
-        keys[p].unplaced.clear();
-        keys[p].prefix.clear();
         SearchKey(model, h, parts[p], *l, &keys[p]);
         again[p] = keys[p].verdict == Verdict::kUnknown && l == &cheap &&
                    keys[p].explanation.find(kStateBudgetReason) != std::string::npos;
@@ -247,7 +253,7 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
   for (KeyResult& k : keys) {
     result.ops += k.ops;
     result.states += k.states;
-    if (k.method == "skipped" || (k.verdict == Verdict::kUnknown && cancel && opts.fail_fast)) {
+    if (k.method == "skipped") {
       ++result.skipped_keys;
       continue;
     }

@@ -5,9 +5,23 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace faultline {
+
+// Heap bytes a state owns beyond its own sizeof (for the memory budget).
+inline size_t HeapBytes(int64_t) { return 0; }
+inline size_t HeapBytes(bool) { return 0; }
+inline size_t HeapBytes(const std::string& s) {
+  return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
+}
+template <typename T>
+size_t HeapBytes(const std::vector<T>& v) {
+  size_t n = v.capacity() * sizeof(T);
+  for (const T& x : v) n += HeapBytes(x);
+  return n;
+}
 
 template <typename State>
 class MemoTable {
@@ -27,6 +41,7 @@ class MemoTable {
         hashes_.push_back(hash);
         bits_.insert(bits_.end(), bits, bits + words_);
         states_.push_back(state);
+        state_heap_ += HeapBytes(states_.back());
         return true;
       }
       size_t e = slot - 1;
@@ -38,10 +53,10 @@ class MemoTable {
   }
 
   size_t size() const { return hashes_.size(); }
-  // Approximate heap bytes held (for the memory budget).
+  // Heap bytes held, including what the stored states own (for the memory budget).
   size_t bytes() const {
     return slots_.capacity() * sizeof(uint32_t) + hashes_.capacity() * sizeof(uint64_t) +
-           bits_.capacity() * sizeof(uint64_t) + states_.capacity() * sizeof(State);
+           bits_.capacity() * sizeof(uint64_t) + states_.capacity() * sizeof(State) + state_heap_;
   }
 
  private:
@@ -61,6 +76,7 @@ class MemoTable {
   std::vector<uint64_t> hashes_;
   std::vector<uint64_t> bits_;
   std::vector<State> states_;
+  size_t state_heap_ = 0;
 };
 
 }  // namespace faultline

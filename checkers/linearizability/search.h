@@ -44,6 +44,7 @@ struct SearchLimits {
 };
 
 inline constexpr const char* kStateBudgetReason = "state budget";
+inline constexpr const char* kCancelledReason = "cancelled (--fail-fast: another key was invalid)";
 
 struct SearchOutcome {
   Verdict verdict = Verdict::kValid;
@@ -198,7 +199,7 @@ void Searcher<M>::RecordDeepest(size_t return_entry) {
 template <SearchModel M>
 bool Searcher<M>::OverLimits(SearchOutcome* out) {
   if (limits_.cancel && limits_.cancel->load(std::memory_order_relaxed)) {
-    out->reason = "cancelled (--fail-fast: another key was already invalid)";
+    out->reason = kCancelledReason;
     return true;
   }
   if (limits_.max_states && memo_.size() > limits_.max_states) {

@@ -56,7 +56,7 @@ class Generator {
   std::vector<int64_t> process_;            // per worker: its current process id
   std::vector<Open> ghosts_;                // ended in info, not yet applied
   std::vector<Value> state_;                // per key; mutex: Bool
-  std::vector<Value> written_;              // unique mode: values written so far
+  std::vector<Value> written_;              // every argument written so far
   int64_t next_process_ = 0;
   int fresh_ = 0;
 };
@@ -72,10 +72,11 @@ inline Value Generator::FreshValue() {
   // Mostly one letter each; now and then a longer token so a get can split two ways.
   static const char* kTokens[] = {"a",  "b",  "c",  "d", "e", "f",  "g", "h", "i",
                                   "ab", "bc", "xy", "y", "x", "ca", "j", "k", "l"};
-  for (;;) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
     Value v = Value::String(kTokens[Pick(Chance(0.8) ? 9 : 18)]);
     if (std::find(written_.begin(), written_.end(), v) == written_.end()) return v;
   }
+  return Value::String("z" + std::to_string(fresh_) + ";");  // the pool ran out
 }
 
 inline Op Generator::NewOp(int64_t process) {
@@ -177,10 +178,11 @@ inline void Generator::Corrupt() {
     }
   } else if (op.f == "get" && op.type == OpType::kOk) {
     std::string s = op.value.as_string();
-    if (!s.empty() && Chance(0.5))
+    if (!s.empty() && Chance(0.5)) {
       s.erase(Pick(s.size()), 1);
-    else
+    } else {
       s += written_.empty() ? "x" : written_[Pick(written_.size())].as_string();
+    }
     op.value = Value::String(s);
   } else if (op.type == OpType::kOk || op.type == OpType::kFail) {
     op.type = op.type == OpType::kOk ? OpType::kFail : OpType::kOk;

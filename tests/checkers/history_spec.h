@@ -53,8 +53,8 @@ inline LinearizabilityResult CheckOk(const History& h, const LinearizabilityOpti
 
 // Checks `spec` with the polynomial path allowed and with the search alone, expects the two
 // verdicts to agree, and returns that verdict's name ("valid", "invalid", "unknown").
-inline std::string Verdict2(std::string_view spec, const std::string& model,
-                            const ModelOptions& model_options = {}) {
+inline std::string VerdictBothWays(std::string_view spec, const std::string& model,
+                                   const ModelOptions& model_options = {}) {
   const History h = ParseSpec(spec);
   LinearizabilityOptions options;
   options.model = model;

@@ -108,7 +108,7 @@ TEST(ResourceLimitsTest, MemoryBudgetEndsTheSearchWithUnknown) {
 // 3× plus 8 MiB for everything else is generous. The padded history makes each kv state
 // (a std::string) a few kilobytes, which a budget that counted only sizeof(std::string)
 // per state would not see.
-TEST(ResourceLimitsTest, MemoryBudgetBoundsThePeakHeap) {
+TEST(ResourceLimitsTest, MemoryBudgetIncludesHeapHeldByStates) {
   for (size_t pad : {0, 200}) {
     const History h = HardKey(pad);
     LinearizabilityOptions options;

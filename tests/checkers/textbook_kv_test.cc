@@ -12,10 +12,10 @@ namespace {
 
 using testing_spec::CheckOk;
 using testing_spec::ParseSpec;
-using testing_spec::Verdict2;
+using testing_spec::VerdictBothWays;
 
-std::string Kv(std::string_view spec) { return Verdict2(spec, "kv"); }
-std::string Mutex(std::string_view spec) { return Verdict2(spec, "mutex"); }
+std::string Kv(std::string_view spec) { return VerdictBothWays(spec, "kv"); }
+std::string Mutex(std::string_view spec) { return VerdictBothWays(spec, "mutex"); }
 
 TEST(KvTextbookTest, GetsSeeAppendsInOrder) {
   const std::string appends = R"(

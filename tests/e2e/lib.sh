@@ -16,6 +16,10 @@ run_test() {
     cat "$ROOT/out.txt" "$ROOT/err.txt" >&2
     fail "faultline test $* exited $code, expected $expected"
   fi
+  # The stored history re-checks to the same verdict.
+  "$FAULTLINE" check "$ROOT/latest/history.jsonl" >"$ROOT/check.txt" 2>&1
+  code=$?
+  [[ $code -eq $expected ]] || { cat "$ROOT/check.txt" >&2; fail "re-check exited $code, expected $expected"; }
 }
 
 # No faultline-store process whose command line mentions our results root may survive.
