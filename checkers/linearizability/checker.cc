@@ -226,12 +226,16 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
     // With --fail-fast the search runs twice: first every key with a small state budget, so
     // the many cheap keys are done (and an invalid one stops everything) before the few
     // expensive ones, which then run again without that budget, largest first.
-    // (Without --fail-fast the order changes nothing but wall time, so one pass suffices.)
+    // The same holds under a --timeout: the cheap keys get their verdicts before the clock
+    // runs out on the expensive ones. (Otherwise the order changes nothing but wall time,
+    // so one pass suffices.)
     SearchLimits cheap = limits;
     cheap.max_states = kCheapStates;
     std::vector<char> again(parts.size(), 0);
     std::vector<const SearchLimits*> passes = {&cheap, &limits};
-    if (!opts.fail_fast || pending.size() < 2) passes.erase(passes.begin());
+    if ((!opts.fail_fast && opts.timeout_seconds <= 0) || pending.size() < 2) {
+      passes.erase(passes.begin());
+    }
     for (const SearchLimits* l : passes) {
       std::stable_sort(pending.begin(), pending.end(), [&](size_t a, size_t b) {
         return parts[a].calls.size() > parts[b].calls.size();
