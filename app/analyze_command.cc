@@ -7,6 +7,7 @@
 #include "core/history_io.h"
 #include "harness/results_store.h"
 #include "harness/runner.h"
+#include "report/report.h"
 
 namespace faultline {
 
@@ -51,8 +52,12 @@ int RunAnalyze(const std::vector<std::string>& args) {
     std::cerr << s.message() << "\n";
     return kExitBadInput;
   }
+  if (auto r = WriteReport(dir); !r.ok()) {
+    std::cerr << "warning: no report: " << r.status().message() << "\n";
+  }
   std::cout << check->summary << "\n"
-            << dir << ": " << VerdictName(check->verdict) << " (results.json rewritten)\n";
+            << dir << ": " << VerdictName(check->verdict)
+            << " (results.json and report.html rewritten)\n";
   return ExitCodeFor(check->verdict);
 }
 

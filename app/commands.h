@@ -17,5 +17,6 @@ inline constexpr int kExitSetupFailed = 4;
 int RunCheck(const std::vector<std::string>& args);
 int RunTest(const std::vector<std::string>& args);
 int RunAnalyze(const std::vector<std::string>& args);
+int RunReportCommand(const std::vector<std::string>& args);
 
 }  // namespace faultline

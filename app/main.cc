@@ -14,6 +14,8 @@ commands:
   test            run a workload against a database, check it, store the run under results/
   check FILE...   check recorded histories (faultline JSON Lines, Jepsen EDN, Porcupine logs)
   analyze DIR     re-check a stored run (results/<test>/<time>/)
+  report DIR      re-render a stored run's report.html; report --index [ROOT] rewrites the
+                  results index
 
 Run 'faultline <command> --help' for a command's options.
 Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad usage or input, 4 setup failed.
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   if (command == "check") return faultline::RunCheck(args);
   if (command == "test") return faultline::RunTest(args);
   if (command == "analyze") return faultline::RunAnalyze(args);
+  if (command == "report") return faultline::RunReportCommand(args);
   std::cerr << "faultline: unknown command \"" << command << "\"\n\n" << kUsage;
   return faultline::kExitBadInput;
 }

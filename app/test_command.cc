@@ -10,6 +10,7 @@
 #include "harness/interrupt.h"
 #include "harness/results_store.h"
 #include "harness/runner.h"
+#include "report/report.h"
 
 namespace faultline {
 namespace {
@@ -116,9 +117,16 @@ int RunTest(const std::vector<std::string>& args) {
     log.Info("error: " + report.status.message());
     return kExitUnknown;
   }
+  // The report is a view of the results; failing to draw it never changes the verdict.
+  if (auto r = WriteReport(*run_dir); !r.ok()) {
+    std::cerr << "warning: no report: " << r.status().message() << "\n";
+  }
+  if (auto i = WriteResultsIndex(spec.results_root); !i.ok()) {
+    std::cerr << "warning: no results index: " << i.status().message() << "\n";
+  }
   std::cout << report.summary << "\n"
             << (report.interrupted ? "interrupted; " : "") << "verdict: "
-            << VerdictName(report.verdict) << "\nresults: " << *run_dir << "\n";
+            << VerdictName(report.verdict) << "\nreport: " << *run_dir << "/report.html\n";
   return ExitCodeFor(report.verdict);
 }
 

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake ninja-build pkg-config
           libboost-program-options-dev nlohmann-json3-dev libtbb-dev libsimdjson-dev
-          libgtest-dev libgmock-dev)
+          libgtest-dev libgmock-dev
+          chromium)  # headless, for the report's browser test (tests/report/browser_test.sh)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The report in a real browser: renders the report of a valid and of an invalid fixture run
+# (make_report_fixture → faultline analyze → faultline report) and the results index, opens
+# each from file:// in headless Chromium, and checks: no console errors (the report's CSP
+# also turns any network access into one), the page's self-check reached "ready", the
+# dumped DOM holds the verdict, the timeline, the fault bands and the counterexample, the
+# secret option is nowhere, and the screenshot is not blank. Screenshots are kept in
+# $REPORT_SCREENSHOTS when set. Exit 77 (skipped) without chromium.
+# usage: browser_test.sh path/to/faultline path/to/make_report_fixture
+set -uo pipefail
+FAULTLINE=${1:?usage: browser_test.sh FAULTLINE MAKE_REPORT_FIXTURE}
+FIXTURE=${2:?usage: browser_test.sh FAULTLINE MAKE_REPORT_FIXTURE}
+HERE=$(cd "$(dirname "$0")" && pwd)
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [[ -z $CHROMIUM ]]; then
+  echo "SKIP: chromium is not installed (scripts/setup.sh installs it)"
+  exit 77
+fi
+ROOT=$(mktemp -d /tmp/faultline-browser.XXXXXX)
+BROWSER_PID=
+cleanup() {
+  # Chromium runs in its own process group (setsid): end that group if it is still there.
+  if [[ -n $BROWSER_PID ]] && kill -0 "$BROWSER_PID" 2>/dev/null; then kill -KILL -- "-$BROWSER_PID" 2>/dev/null; fi
+  rm -rf "$ROOT"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+SECRET=fixture-secret-hunter2
+
+# chromium_run OUT_BASE URL ACTION…: one headless Chromium, killed after 90 s.
+chromium_run() {
+  local out=$1 url=$2; shift 2
+  local profile; profile=$(mktemp -d "$ROOT/profile.XXXXXX")
+  setsid "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --disable-dev-shm-usage --user-data-dir="$profile" --enable-logging=stderr --v=0 \
+    --window-size=1280,2200 --hide-scrollbars "$@" "$url" >"$out.out" 2>"$out.err" &
+  BROWSER_PID=$!
+  for _ in $(seq 1 900); do
+    kill -0 "$BROWSER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$BROWSER_PID" 2>/dev/null; then
+    kill -KILL -- "-$BROWSER_PID" 2>/dev/null
+    wait "$BROWSER_PID" 2>/dev/null
+    BROWSER_PID=
+    fail "chromium did not finish within 90 s on $url"
+  fi
+  wait "$BROWSER_PID"
+  local code=$?
+  BROWSER_PID=
+  [[ $code -eq 0 ]] || { cat "$out.err" >&2; fail "chromium exited $code on $url"; }
+  # Console messages of the page are logged as …:CONSOLE(line)] "…"; any error fails.
+  if grep -E 'CONSOLE|Uncaught|Content Security Policy' "$out.err" >&2; then
+    fail "console output from $url (above)"
+  fi
+}
+
+# check_page NAME FILE EXPECT…: DOM dump and screenshot of FILE; each EXPECT is a fixed
+# string the DOM must contain.
+check_page() {
+  local name=$1 file=$2; shift 2
+  local base="$ROOT/$name"
+  chromium_run "$base-dom" "file://$file$SELFTEST" --dump-dom
+  chromium_run "$base-shot" "file://$file" --screenshot="$base.png"
+  local dom="$base-dom.out"
+  for want in "$@"; do
+    grep -qF -- "$want" "$dom" || fail "$name: the DOM lacks: $want"
+  done
+  grep -qF "$SECRET" "$dom" "$file" && fail "$name: the secret option is shown"
+  [[ -s $base.png ]] || fail "$name: no screenshot"
+  if command -v python3 >/dev/null; then
+    read -r size colours < <(python3 "$HERE/png_colours.py" "$base.png") || fail "$name: unreadable screenshot"
+    [[ $colours -ge 12 ]] || fail "$name: the screenshot ($size) is blank: $colours colours"
+    echo "$name: $size screenshot, $colours colours"
+  else
+    [[ $(stat -c %s "$base.png") -gt 30000 ]] || fail "$name: the screenshot is suspiciously small (blank?)"
+  fi
+  if [[ -n ${REPORT_SCREENSHOTS:-} ]]; then
+    mkdir -p "$REPORT_SCREENSHOTS" && cp "$base.png" "$REPORT_SCREENSHOTS/$name.png"
+  fi
+}
+
+# The fixture runs: checked by faultline itself, then rendered.
+RESULTS="$ROOT/results"
+VALID="$RESULTS/fixture-valid/20260101T000000"
+INVALID="$RESULTS/fixture-invalid/20260101T000100"
+"$FIXTURE" valid "$VALID" && "$FIXTURE" invalid "$INVALID" || fail "make_report_fixture failed"
+# A finished run has a results.json; analyze calls a run without one truncated by a crash.
+echo '{}' >"$VALID/results.json" && echo '{}' >"$INVALID/results.json"
+"$FAULTLINE" analyze "$VALID" >"$ROOT/analyze-valid.txt" 2>&1; code=$?
+[[ $code -eq 0 ]] || { cat "$ROOT/analyze-valid.txt" >&2; fail "the valid fixture checked with exit $code"; }
+"$FAULTLINE" analyze "$INVALID" >"$ROOT/analyze-invalid.txt" 2>&1; code=$?
+[[ $code -eq 1 ]] || { cat "$ROOT/analyze-invalid.txt" >&2; fail "the invalid fixture checked with exit $code"; }
+for run in "$VALID" "$INVALID"; do
+  "$FAULTLINE" report "$run" >/dev/null || fail "faultline report $run failed"
+  [[ -s $run/report.html ]] || fail "no $run/report.html"
+  # Self-contained: no URL but the SVG namespace.
+  if grep -oE "(https?:)?//[A-Za-z0-9.-]+\.[a-z]{2,}[^\"' )]*" "$run/report.html" | grep -v '^http://www.w3.org/2000/svg$' | grep .; then
+    fail "$run/report.html refers to the network (above)"
+  fi
+done
+"$FAULTLINE" report --index "$RESULTS" >/dev/null || fail "faultline report --index failed"
+
+SELFTEST='#selftest'  # the report drives itself: hover, zoom, show on timeline
+check_page valid "$VALID/report.html" 'data-state="ready"' 'id="overall-verdict">valid<' \
+  'class="tl-canvas"' 'class="fault-band"' 'data-fault="kill"' 'class="qline q99"' 'class="tpline tp-ok"' \
+  '<td>kill</td><td>n3</td>'
+check_page invalid "$INVALID/report.html" 'data-state="ready"' 'id="overall-verdict">invalid<' \
+  'class="tl-canvas"' 'class="fault-band"' 'data-fault="kill"' 'data-anomalies-drawn="' \
+  'data-counterexamples-drawn="1"' 'id="problem-0"' 'class="cx-op unplaced"' 'class="cx-lin"' \
+  'not linearizable' '<td>kill</td><td>n1</td>'
+for page in valid invalid; do
+  grep -q 'data-selftest="pass"' "$ROOT/$page-dom.out" ||
+    fail "$page: the interaction self-test: $(grep -o 'data-selftest="[^"]*"' "$ROOT/$page-dom.out")"
+done
+anomalies=$(sed -n 's/.*data-anomaly-ops="\([0-9]*\)".*/\1/p' "$ROOT/invalid-dom.out")
+drawn=$(sed -n 's/.*data-anomalies-drawn="\([0-9]*\)".*/\1/p' "$ROOT/invalid-dom.out")
+[[ -n $anomalies && $anomalies -gt 0 && $anomalies == "$drawn" ]] ||
+  fail "invalid: $drawn of $anomalies counterexample ops drawn on the whole-history timeline"
+SELFTEST=
+check_page index "$RESULTS/index.html" 'fixture-valid' 'fixture-invalid' \
+  'class="verdict valid">valid' 'class="verdict invalid">invalid' \
+  'href="fixture-invalid/20260101T000100/report.html"'
+echo "ok: reports and index render in $("$CHROMIUM" --version 2>/dev/null | head -1)"

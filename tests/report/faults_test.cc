@@ -1,0 +1,71 @@
+// Nemesis ops become the fault bands the report shades.
+#include "report/faults.h"
+
+#include <gtest/gtest.h>
+
+#include "core/history_io.h"
+
+namespace faultline {
+namespace {
+
+std::vector<FaultBand> Bands(const std::string& text) {
+  auto loaded = ParseHistory(text, "test.jsonl", HistoryFormat::kJsonl);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().message();
+  return FaultBands(loaded->history, ChooseTimeAxis(loaded->history));
+}
+
+TEST(FaultBands, PairsKillsWithRestartsOfTheSameNode) {
+  const auto bands = Bands(R"(
+{"time":1000,"process":"nemesis","type":"info","f":"kill","value":"n1"}
+{"time":2000,"process":"nemesis","type":"info","f":"kill","value":"n2"}
+{"time":3000,"process":"nemesis","type":"info","f":"start","value":"n2"}
+{"time":5000,"process":"nemesis","type":"info","f":"start","value":"n1"}
+)");
+  ASSERT_EQ(bands.size(), 2u);
+  EXPECT_EQ(bands[0].f, "kill");
+  EXPECT_EQ(bands[0].target, "n1");
+  EXPECT_EQ(bands[0].start, 0);
+  EXPECT_EQ(bands[0].end, 4);
+  EXPECT_EQ(bands[0].end_index, 3);
+  EXPECT_EQ(bands[1].target, "n2");
+  EXPECT_EQ(bands[1].end, 2);
+}
+
+TEST(FaultBands, PartitionsEndAtStopAndUnhealedFaultsRunToTheEnd) {
+  const auto bands = Bands(R"(
+{"time":1000,"process":"nemesis","type":"info","f":"start-partition","value":{"n1":["n4","n5"]}}
+{"time":2000,"process":"nemesis","type":"info","f":"stop-partition","value":null}
+{"time":3000,"process":"nemesis","type":"info","f":"bump-clock","value":{"n2":250}}
+{"time":4000,"process":"nemesis","type":"info","f":"kill","value":["n1","n3"]}
+{"time":9000,"process":0,"type":"invoke","f":"read","value":null}
+)");
+  ASSERT_EQ(bands.size(), 3u);
+  EXPECT_EQ(bands[0].target, R"({"n1":["n4","n5"]})");
+  EXPECT_EQ(bands[0].end, 1);
+  EXPECT_TRUE(bands[1].instant);
+  EXPECT_EQ(bands[1].f, "bump-clock");
+  EXPECT_EQ(bands[2].target, "n1,n3");
+  EXPECT_EQ(bands[2].end_index, -1);
+  EXPECT_EQ(bands[2].end, 8);  // the end of the history
+}
+
+TEST(FaultBands, ReadsJepsenInvokeInfoPairsOnce) {
+  const auto bands = Bands(R"(
+{"time":1000,"process":"nemesis","type":"invoke","f":"start","value":null}
+{"time":1500,"process":"nemesis","type":"info","f":"start","value":"Cut off n1"}
+{"time":3000,"process":"nemesis","type":"invoke","f":"stop","value":null}
+{"time":3500,"process":"nemesis","type":"info","f":"stop","value":"fully connected"}
+)");
+  ASSERT_EQ(bands.size(), 1u);
+  EXPECT_EQ(bands[0].target, "Cut off n1");
+  EXPECT_EQ(bands[0].start, 1);  // in effect from the completion (µs after the first op)
+  EXPECT_EQ(bands[0].end, 3);
+}
+
+TEST(FaultTarget, ShortensLongValuesOnCharacterBoundaries) {
+  EXPECT_EQ(FaultTarget(Value::String("ééééé"), 3), "é…");
+  EXPECT_EQ(FaultTarget(Value()), "");
+}
+
+}  // namespace
+}  // namespace faultline

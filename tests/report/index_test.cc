@@ -1,0 +1,64 @@
+// results/index.html lists every run with its verdict and a link to its report.
+#include "report/index.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "report/report.h"
+#include "tests/report/temp_dir.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(ResultsIndex, ListsRunsNewestFirstWithVerdictsAndLinks) {
+  TempDir root;
+  const fs::path r(root.path());
+  WriteFile(
+      r / "register/20261121T235408/test.json",
+      R"({"name":"register","db":"builtin","workload":"register","nemesis":[],"replication":"primary"})");
+  WriteFile(r / "register/20261121T235408/results.json",
+            R"({"verdict":"valid","stats":{"seconds":5.2}})");
+  WriteFile(r / "register/20261121T235408/report.html", "<html></html>");
+  WriteFile(
+      r / "async/20261122T010000/test.json",
+      R"({"name":"<i>async</i>","db":"builtin","workload":"register","nemesis":["kill-primary"],"db_password":"hunter2"})");
+  WriteFile(r / "async/20261122T010000/results.json",
+            R"({"verdict":"invalid","interrupted":true})");
+  WriteFile(r / "crashed/20261120T000000/test.json", R"({"name":"crashed"})");
+  WriteFile(r / "mine/results.json",
+            R"({"verdict":"unknown","files":[]})");  // faultline check --out
+  fs::create_directory_symlink(r / "register/20261121T235408", r / "latest");
+
+  auto written = WriteResultsIndex(root.path());
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  std::ifstream in(*written);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  const auto runs = ScanRuns(root.path());
+  EXPECT_EQ(runs.size(), 4u);  // latest is a link, not a run
+  const size_t async_at = html.find("&lt;i&gt;async&lt;/i&gt;"),
+               register_at = html.find(">register<");
+  ASSERT_NE(async_at, std::string::npos);
+  ASSERT_NE(register_at, std::string::npos);
+  EXPECT_LT(async_at, register_at);  // newest first
+  EXPECT_NE(html.find("class=\"verdict invalid\">invalid (interrupted)"), std::string::npos);
+  EXPECT_NE(html.find("class=\"verdict valid\">valid"), std::string::npos);
+  EXPECT_NE(html.find("class=\"verdict unknown\">incomplete"), std::string::npos);
+  EXPECT_NE(html.find("href=\"register/20261121T235408/report.html\""), std::string::npos);
+  EXPECT_NE(html.find("href=\"async/20261122T010000/results.json\""), std::string::npos);
+  EXPECT_NE(html.find("5.20 s"), std::string::npos);
+  EXPECT_NE(html.find("kill-primary"), std::string::npos);
+  EXPECT_NE(html.find("2026-11-22 01:00:00"), std::string::npos);
+  EXPECT_EQ(html.find("hunter2"), std::string::npos);
+  EXPECT_EQ(html.find("<i>"), std::string::npos);
+}
+
+TEST(ResultsIndex, RefusesAMissingRoot) {
+  EXPECT_FALSE(WriteResultsIndex("/nonexistent/faultline-results").ok());
+}
+
+}  // namespace
+}  // namespace faultline
