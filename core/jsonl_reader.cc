@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "core/history_io.h"
+#include "core/line_cursor.h"
 
 namespace faultline {
 namespace {
@@ -131,14 +132,9 @@ Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& 
   std::vector<Op> ops;
   ops.reserve(text.size() / 80);
   const char* base = buf.data();
-  size_t pos = 0;
-  int64_t line = 0;
-  while (pos < text.size()) {
-    ++line;
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    size_t b = pos, e = end;
-    pos = end + 1;
+  for (LineCursor cur(text); cur.Next();) {
+    const int64_t line = cur.number();
+    size_t b = cur.begin(), e = cur.end();
     while (b < e && std::isspace(static_cast<unsigned char>(base[b]))) ++b;
     while (e > b && std::isspace(static_cast<unsigned char>(base[e - 1]))) --e;
     if (b == e) continue;
@@ -154,7 +150,7 @@ Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& 
     } catch (const LineError& err) {
       // A line is complete only once its newline is written: a bad last line without one is
       // a write cut short by a crash, which leaves the lines before it a valid prefix.
-      if (warning && end == text.size() && (text.empty() || text.back() != '\n')) {
+      if (warning && !cur.terminated()) {
         *warning = source + ":" + std::to_string(line) +
                    ": ignored an unterminated last line (" + err.what +
                    "): the history was cut short, e.g. by a crash";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/history_io.h"
+#include "core/line_cursor.h"
 
 namespace faultline {
 namespace {
@@ -165,14 +166,9 @@ Result<Op> ParseLine(std::string_view s, const std::string& at) {
 
 Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source) {
   std::vector<Op> ops;
-  size_t pos = 0;
-  int64_t line = 0;
-  while (pos < text.size()) {
-    ++line;
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view s = Trim(text.substr(pos, end - pos));
-    pos = end + 1;
+  for (LineCursor cur(text); cur.Next();) {
+    const int64_t line = cur.number();
+    std::string_view s = Trim(cur.line());
     if (s.empty()) continue;
     Result<Op> op = ParseLine(s, source + ":" + std::to_string(line) + ": ");
     if (!op.ok()) return op.status();

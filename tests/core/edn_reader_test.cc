@@ -225,11 +225,7 @@ TEST_P(KvFixtureTest, ParsesAndPairs) {
 
 INSTANTIATE_TEST_SUITE_P(Porcupine, KvFixtureTest, ::testing::ValuesIn(KvRows()),
                          [](const ::testing::TestParamInfo<PorcupineFixture>& info) {
-                           std::string name = info.param.file.substr(3);
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
+                           return FixtureTestName(info.param, 3);
                          });
 
 TEST(KvFixtureTableTest, ListsSixFiles) { EXPECT_EQ(KvRows().size(), 6u); }

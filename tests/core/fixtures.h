@@ -2,6 +2,8 @@
 // tests of the readers. Plain functions with no shared state; thread-safe.
 #pragma once
 
+#include <cctype>
+
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -40,6 +42,16 @@ inline std::vector<PorcupineFixture> PorcupineFixtures(std::string_view prefix) 
     }
   }
   return rows;
+}
+
+// A gtest parameter name for a fixture: its file name after `strip` characters ("jepsen/"),
+// with every non-alphanumeric character replaced by '_'.
+inline std::string FixtureTestName(const PorcupineFixture& f, size_t strip) {
+  std::string name = f.file.substr(strip);
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
 }
 
 }  // namespace faultline

@@ -119,11 +119,7 @@ TEST_P(EtcdFixtureTest, ParsesAndPairs) {
 
 INSTANTIATE_TEST_SUITE_P(Porcupine, EtcdFixtureTest, ::testing::ValuesIn(EtcdRows()),
                          [](const ::testing::TestParamInfo<PorcupineFixture>& info) {
-                           std::string name = info.param.file.substr(7);
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
+                           return FixtureTestName(info.param, 7);
                          });
 
 TEST(EtcdFixtureTableTest, Lists103Files) { EXPECT_EQ(EtcdRows().size(), 103u); }
