@@ -225,7 +225,7 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
     }
     // With --fail-fast the search runs twice: first every key with a small state budget, so
     // the many cheap keys are done (and an invalid one stops everything) before the few
-    // expensive ones, which then run again without that budget, largest first.
+    // expensive ones, which then run again without that budget.
     // The same holds under a --timeout: the cheap keys get their verdicts before the clock
     // runs out on the expensive ones. (Otherwise the order changes nothing but wall time,
     // so one pass suffices.)
@@ -237,8 +237,12 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
       passes.erase(passes.begin());
     }
     for (const SearchLimits* l : passes) {
+      // The budgeted pass goes smallest first (the likeliest to finish, and to stop the rest
+      // under --fail-fast); the unbounded one largest first, so no long key starts last.
+      const bool ascending = l == &cheap;
       std::stable_sort(pending.begin(), pending.end(), [&](size_t a, size_t b) {
-        return parts[a].calls.size() > parts[b].calls.size();
+        const size_t x = parts[a].calls.size(), y = parts[b].calls.size();
+        return ascending ? x < y : x > y;
       });
       tbb::parallel_for_each(pending.begin(), pending.end(), [&](size_t p) {
         if (cancel.load(std::memory_order_relaxed)) {
