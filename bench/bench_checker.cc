@@ -376,7 +376,7 @@ int Generated(const Flags& flags) {
                       std::back_inserter(missed));
   std::set_difference(invalid.begin(), invalid.end(), injected->begin(), injected->end(),
                       std::back_inserter(unexpected));
-  std::printf("generated: %s (%zu lines, %zu keys), unique_values %s, median of %d runs\n",
+  std::printf("generated: %s (%zu lines, %zu keys), checker unique_values %s, median of %d runs\n",
               flags.path.c_str(), last.ops, r.keys, flags.unique_values ? "on" : "off", flags.runs);
   std::printf("  parse %.3f s, check %.3f s, parse+check %.3f s\n", Median(parse), Median(check),
               Median(parse) + Median(check));

@@ -56,23 +56,25 @@ class KeySimulation {
 
   std::vector<SimOp> Run(int64_t n) {
     budget_ = n;
-    for (size_t w = 0; w < g_.process.size(); ++w)
-      Push(g_.clock + Exponential(rng_, kMeanThink), 0, w);
+    for (size_t w = 0; w < g_.process.size(); ++w) {
+      Push(g_.clock + Exponential(rng_, kMeanThink), kInvoke, w);
+    }
     int64_t end = g_.clock;
     while (!events_.empty()) {
       auto [t, seq, kind, id] = events_.top();
       events_.pop();
-      if (kind == 0) Invoke(t, id);
-      if (kind == 1) TakeEffect(t, ops_[id], static_cast<int32_t>(id));
-      if (kind == 2) end = std::max(end, Complete(t, id));
+      if (kind == kInvoke) Invoke(t, id);
+      if (kind == kTakeEffect) TakeEffect(t, ops_[id], static_cast<int32_t>(id));
+      if (kind == kComplete) end = std::max(end, Complete(t, id));
     }
     g_.clock = end + 1 + Exponential(rng_, kMeanThink);
     return std::move(ops_);
   }
 
  private:
-  using Event = std::tuple<int64_t, uint64_t, int, size_t>;  // time, seq, kind, worker/op
-  void Push(int64_t t, int kind, size_t id) { events_.push({t, seq_++, kind, id}); }
+  enum Kind { kInvoke, kTakeEffect, kComplete };  // kInvoke names a worker, the others a call
+  using Event = std::tuple<int64_t, uint64_t, Kind, size_t>;  // time, sequence, kind, id
+  void Push(int64_t t, Kind kind, size_t id) { events_.push({t, seq_++, kind, id}); }
   int64_t Latency() { return kMinLatency + Exponential(rng_, kMeanLatency); }
   int64_t NewValue() { return o_.unique_values ? ++last_value_ : rng_.Uniform(5); }
 
@@ -93,13 +95,15 @@ class KeySimulation {
     if (rng_.OneIn(o_.info_rate)) {  // timed out: took effect (later, maybe) or never
       op.outcome = Outcome::kInfo;
       op.complete = t + kTimeout;
-      if (op.f != F::kRead && rng_.OneIn(0.5)) Push(t + 1 + rng_.Uniform(2 * kTimeout), 1, id);
+      if (op.f != F::kRead && rng_.OneIn(0.5)) {
+        Push(t + 1 + rng_.Uniform(2 * kTimeout), kTakeEffect, id);
+      }
     } else {
       const int64_t lin = t + Latency();
       op.complete = lin + Latency();
-      Push(lin, 1, id);
+      Push(lin, kTakeEffect, id);
     }
-    Push(op.complete, 2, id);
+    Push(op.complete, kComplete, id);
     worker_of_.push_back(worker);
     ops_.push_back(op);
   }
@@ -132,7 +136,7 @@ class KeySimulation {
   int64_t Complete(int64_t t, size_t id) {
     const size_t w = worker_of_[id];
     if (ops_[id].outcome == Outcome::kInfo) g_.process[w] += stride_;
-    Push(t + 1 + Exponential(rng_, kMeanThink), 0, w);
+    Push(t + 1 + Exponential(rng_, kMeanThink), kInvoke, w);
     return t;
   }
 
@@ -153,18 +157,19 @@ class KeySimulation {
 
 // ---- Output ----
 
-struct Event {
+// One line of the file: a call's invoke or completion.
+struct Record {
   int64_t time;
   uint32_t key, op;
   bool completion;
-  bool operator<(const Event& o) const {
+  bool operator<(const Record& o) const {
     return std::tie(time, key, op, completion) < std::tie(o.time, o.key, o.op, o.completion);
   }
 };
 
 void AppendValue(int64_t v, std::string* out) { *out += v == kNil ? "null" : std::to_string(v); }
 
-void AppendLine(int64_t index, const Event& e, const SimOp& op, std::string* out) {
+void AppendLine(int64_t index, const Record& e, const SimOp& op, std::string* out) {
   static const char* kF[] = {"read", "write", "cas"};
   static const char* kType[] = {"ok", "fail", "info"};
   const bool info = e.completion && op.outcome == Outcome::kInfo;
@@ -190,7 +195,7 @@ void AppendLine(int64_t index, const Event& e, const SimOp& op, std::string* out
 
 int Write(const Options& o, const std::vector<std::vector<SimOp>>& keys,
           std::vector<std::optional<Injected>>* injected) {
-  std::vector<Event> events;
+  std::vector<Record> events;
   for (uint32_t k = 0; k < keys.size(); ++k) {
     for (uint32_t i = 0; i < keys[k].size(); ++i) {
       events.push_back({keys[k][i].invoke, k, i, false});
@@ -206,7 +211,7 @@ int Write(const Options& o, const std::vector<std::vector<SimOp>>& keys,
   }
   std::string buf;
   for (size_t i = 0; i < events.size(); ++i) {
-    const Event& e = events[i];
+    const Record& e = events[i];
     AppendLine(static_cast<int64_t>(i), e, keys[e.key][e.op], &buf);
     auto& inj = (*injected)[e.key];
     if (inj && e.completion && inj->op == e.op) inj->line = static_cast<int64_t>(i) + 1;
@@ -216,7 +221,8 @@ int Write(const Options& o, const std::vector<std::vector<SimOp>>& keys,
     }
   }
   std::fwrite(buf.data(), 1, buf.size(), f);
-  if (std::fclose(f) != 0) {
+  const bool failed = std::ferror(f) != 0;
+  if (std::fclose(f) != 0 || failed) {
     std::fprintf(stderr, "gen_register_history: %s: write failed\n", o.out.c_str());
     return 1;
   }
