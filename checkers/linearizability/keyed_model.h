@@ -48,6 +48,13 @@ class KeyedModel {
   }
   bool Step(const State& s, const Input& in, State* next) const {
     const typename M::State& old = *s.keys[in.key];
+    if (model_.ReadOnly(in.in)) {
+      // The inner model still writes its (unchanged) state out: into a reused buffer.
+      thread_local typename M::State scratch;
+      if (!model_.Step(old, in.in, &scratch)) return false;
+      *next = s;
+      return true;
+    }
     typename M::State one = old;
     if (!model_.Step(old, in.in, &one)) return false;
     *next = s;
