@@ -284,7 +284,7 @@ nlohmann::json RunResults(const History& history, const CheckOutcome& check, boo
           {"interrupted", interrupted},
           {"history_lines", history.size()},
           {"stats", ToJson(ComputeStats(history))},
-          {"checkers", {{"linearizability", check.detail}}}};
+          {"checkers", check.detail}};
 }
 
 }  // namespace faultline

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <tbb/parallel_invoke.h>
+
+#include "checkers/causal/causal.h"
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/result_json.h"
 
@@ -42,23 +45,36 @@ std::vector<OpRequest> RegisterWorkload::FinalOps() {
   return reads;
 }
 
+// Both checkers run at once on oneTBB; the verdict is the worse of the two.
 Result<CheckOutcome> RegisterWorkload::Check(const History& history,
                                              const std::string& source) const {
   LinearizabilityOptions opts;
   opts.model = "cas-register";
-  auto r = CheckLinearizability(history, source, opts);
-  if (!r.ok()) return r.status();
+  Result<LinearizabilityResult> lin = Status::Internal("not run");
+  Result<CausalResult> causal = Status::Internal("not run");
+  tbb::parallel_invoke([&] { lin = CheckLinearizability(history, source, opts); },
+                       [&] { causal = CheckCausal(history, source); });
+  if (!lin.ok()) return lin.status();
+  if (!causal.ok()) return causal.status();
   CheckOutcome out;
-  out.verdict = r->verdict;
-  out.detail = ToJson(*r);
-  out.summary = "linearizability: " + std::string(VerdictName(r->verdict)) + " (" +
-                std::to_string(r->keys) + " keys, " + std::to_string(r->ops) + " ops";
-  if (r->invalid_keys) out.summary += ", " + std::to_string(r->invalid_keys) + " invalid";
-  if (r->unknown_keys) out.summary += ", " + std::to_string(r->unknown_keys) + " unknown";
+  out.verdict = Worst(lin->verdict, causal->verdict);
+  out.detail = {{"linearizability", ToJson(*lin)}, {"causal", ToJson(*causal)}};
+  out.summary = "linearizability: " + std::string(VerdictName(lin->verdict)) + " (" +
+                std::to_string(lin->keys) + " keys, " + std::to_string(lin->ops) + " ops";
+  if (lin->invalid_keys) out.summary += ", " + std::to_string(lin->invalid_keys) + " invalid";
+  if (lin->unknown_keys) out.summary += ", " + std::to_string(lin->unknown_keys) + " unknown";
   out.summary += ")";
-  if (!r->problems.empty()) {
-    const KeyResult& k = r->problems.front();
+  if (!lin->problems.empty()) {
+    const KeyResult& k = lin->problems.front();
     out.summary += "\n  key " + k.key.value_or("-") + ": " + k.explanation;
+  }
+  out.summary += "\ncausal: " + std::string(VerdictName(causal->verdict)) + " (" +
+                 std::to_string(causal->violations.size()) + " violations)";
+  if (!causal->violations.empty()) {
+    const CausalViolation& v = causal->violations.front();
+    out.summary += "\n  " + v.name + " on key " + v.key + ": " + v.explanation;
+  } else if (causal->verdict == Verdict::kUnknown) {
+    out.summary += "\n  " + causal->explanation;
   }
   return out;
 }

@@ -18,7 +18,7 @@ namespace faultline {
 struct CheckOutcome {
   Verdict verdict = Verdict::kValid;
   std::string summary;   // one line for the terminal
-  nlohmann::json detail; // goes to results.json under the checker's name
+  nlohmann::json detail; // checker name → its result, results.json's "checkers"
 };
 
 class Workload {
