@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +10,7 @@
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/result_json.h"
 #include "core/history_io.h"
+#include "harness/results_store.h"
 
 namespace faultline {
 namespace {
@@ -171,12 +171,7 @@ Status WriteResults(const std::string& dir, const nlohmann::json& j) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError(dir + ": cannot create: " + ec.message());
-  const std::string path = dir + "/results.json";
-  std::ofstream out(path);
-  out << j.dump(2) << "\n";
-  out.close();
-  if (!out) return Status::IoError(path + ": write failed");
-  return Status::Ok();
+  return WriteJsonFile(dir + "/results.json", j);
 }
 
 }  // namespace

@@ -52,8 +52,8 @@ std::string Op::ToJson() const {
   return out;
 }
 
-static std::string Where(const std::string& source, const Op& op) {
-  return source + ":" + std::to_string(op.line > 0 ? op.line : op.index + 1) + ": ";
+std::string OpLocation(const std::string& source, const Op& op) {
+  return source + ":" + std::to_string(op.SourceLine()) + ": ";
 }
 
 Result<History> History::Make(std::vector<Op> ops, const std::string& source) {
@@ -68,26 +68,26 @@ Result<History> History::Make(std::vector<Op> ops, const std::string& source) {
       auto [it, fresh] = open.try_emplace(op.process, op.index);
       if (!fresh) {
         return Status::InvalidInput(
-            Where(source, op) + "process " + std::to_string(op.process) +
+            OpLocation(source, op) + "process " + std::to_string(op.process) +
             " invokes again while its op at line " +
-            std::to_string(ops[it->second].line > 0 ? ops[it->second].line : it->second + 1) +
+            std::to_string(ops[it->second].SourceLine()) +
             " is still open; expected an ok/fail/info completion first");
       }
       continue;
     }
     auto it = open.find(op.process);
     if (it == open.end()) {
-      return Status::InvalidInput(Where(source, op) + "a " + OpTypeName(op.type) +
+      return Status::InvalidInput(OpLocation(source, op) + "a " + OpTypeName(op.type) +
                                   " completion for process " + std::to_string(op.process) +
                                   " with no open invoke; expected an invoke first");
     }
     const Op& inv = ops[it->second];
     if (inv.f != op.f) {
-      return Status::InvalidInput(Where(source, op) + "completion has f \"" + op.f +
+      return Status::InvalidInput(OpLocation(source, op) + "completion has f \"" + op.f +
                                   "\" but its invoke has f \"" + inv.f + "\"");
     }
     if (op.key && inv.key && *op.key != *inv.key) {
-      return Status::InvalidInput(Where(source, op) + "completion has key \"" + *op.key +
+      return Status::InvalidInput(OpLocation(source, op) + "completion has key \"" + *op.key +
                                   "\" but its invoke has key \"" + *inv.key + "\"");
     }
     if (!op.key && inv.key) op.key = inv.key;

@@ -33,9 +33,14 @@ struct Op {
   int64_t line = 0;                 // 1-based line in the source file (0: not from a file)
 
   bool is_nemesis() const { return process == kNemesisProcess; }
+  // The line to name in messages: its source line, else its 1-based position.
+  int64_t SourceLine() const { return line > 0 ? line : index + 1; }
   // One JSON Lines record (no trailing newline), per ARCHITECTURE §3.
   std::string ToJson() const;
 };
+
+// "SOURCE:LINE: " — the prefix of every message about `op`.
+std::string OpLocation(const std::string& source, const Op& op);
 
 // Ops in history order plus the pairing of every client invoke with its completion.
 class History {

@@ -16,7 +16,7 @@ struct Decoded {
 };
 
 Status Bad(const std::string& source, const Op& op, const std::string& what) {
-  return Status::InvalidInput(source + ":" + std::to_string(op.line) + ": " + what);
+  return Status::InvalidInput(OpLocation(source, op) + what);
 }
 
 uint64_t Pack(uint32_t key, uint32_t value_or_session) {

@@ -53,9 +53,6 @@ concept LinearizabilityModel =
       { m.Decode(op, &op, src) } -> std::same_as<Result<std::optional<typename M::Input>>>;
     };
 
-// "FILE:LINE: " for messages about `op`.
-std::string OpLocation(const std::string& source, const Op& op);
-
 inline uint64_t MixHash(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;

@@ -2,10 +2,6 @@
 
 namespace faultline {
 
-std::string OpLocation(const std::string& source, const Op& op) {
-  return source + ":" + std::to_string(op.line > 0 ? op.line : op.index + 1) + ": ";
-}
-
 std::optional<int64_t> RegisterValue(const Value& v) {
   if (v.is_null()) return kNilValue;
   if (v.is_int() && v.as_int() != kNilValue) return v.as_int();
