@@ -174,6 +174,7 @@ std::optional<VersionOrderOutcome> CheckUniqueValues(
   g.versions.emplace_back();
   std::vector<int> version_of(calls.size(), -1);
   std::vector<int> pred(calls.size(), -2);  // -2: not yet seen in any get
+  std::vector<char> seen(calls.size(), 0);  // the writer's token is in some get's string
   std::vector<std::pair<size_t, int>> reads;  // get → the call whose version it saw (-1: "")
   for (size_t c = 0; c < calls.size(); ++c) {
     if (calls[c].input.kind != KKind::kGet) continue;
@@ -185,6 +186,7 @@ std::optional<VersionOrderOutcome> CheckUniqueValues(
     }
     for (size_t j = 0; j < seq.size(); ++j) {
       const size_t w = seq[j];
+      seen[w] = 1;
       if (j > 0 && calls[w].input.kind == KKind::kPut) {
         return Invalid(describe(c) + " saw " + describe(w) + " after other values, but a put " +
                            "replaces the whole string",
@@ -205,14 +207,7 @@ std::optional<VersionOrderOutcome> CheckUniqueValues(
   // or an append no get saw, starts a chain; a seen append is derived from its predecessor.
   for (size_t c = 0; c < calls.size(); ++c) {
     const KvInput& in = calls[c].input;
-    if (in.kind == KKind::kGet || (!in.known && pred[c] == -2 && in.kind == KKind::kAppend)) continue;
-    if (!in.known && in.kind == KKind::kPut) {
-      bool seen = std::any_of(reads.begin(), reads.end(), [&](auto& r) {
-        return r.second >= 0 && static_cast<size_t>(r.second) == c;
-      });
-      seen = seen || std::find(pred.begin(), pred.end(), static_cast<int>(c)) != pred.end();
-      if (!seen) continue;
-    }
+    if (in.kind == KKind::kGet || (!in.known && !seen[c])) continue;
     version_of[c] = static_cast<int>(g.versions.size());
     g.versions.push_back({c, -1, {}});
   }
