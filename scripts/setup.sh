@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 PACKAGES=(g++ cmake ninja-build pkg-config
           libboost-program-options-dev nlohmann-json3-dev libtbb-dev libsimdjson-dev
           libgtest-dev libgmock-dev
+          libssh2-1-dev            # SSH control of nodes (control/)
+          openssh-server iptables  # the local cluster: sshd per node, partitions and loss
+          libnetfilter-queue-dev   # the delay fault's packet-holding daemon (nemesis/)
           chromium)  # headless, for the report's browser test (tests/report/browser_test.sh)
 
 missing=()
@@ -18,6 +21,14 @@ if ((${#missing[@]})); then
   [[ $(id -u) -eq 0 ]] || as_root=(sudo)
   echo "setup: installing ${missing[*]}"
   "${as_root[@]}" apt-get update -qq
+  # Daemons in these packages (sshd, databases) must not start on the host: faultline starts
+  # its own copies inside its nodes. policy-rc.d tells Debian's maintainer scripts so.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    trap '"${as_root[@]}" rm -f '"$policy" EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 

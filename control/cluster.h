@@ -1,0 +1,35 @@
+// Cluster: the nodes a test runs on and how to reach them — a local cluster of network
+// namespaces built by faultline (netns_cluster.h), or remote hosts over SSH
+// (remote_cluster.h). Databases and the nemesis only see this interface. Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "control/remote.h"
+
+namespace faultline {
+
+struct ClusterNode {
+  std::string name;     // n1..nN locally; the host name given by the user otherwise
+  std::string address;  // IPv4 address the other nodes and the control host reach it at
+};
+
+class Cluster {
+ public:
+  virtual ~Cluster() = default;
+  virtual std::string Describe() const = 0;  // "local cluster fl-ab12 (5 nodes, 10.77.3.0/24)"
+  virtual const std::vector<ClusterNode>& nodes() const = 0;
+  // The SSH session to nodes()[i].
+  virtual Remote& remote(size_t i) = 0;
+  // The address the nodes see the control host (faultline) as. Partitions never cut it.
+  virtual std::string control_address() const = 0;
+  // True when the nodes share this machine's filesystem and clock (the local cluster):
+  // binaries are used in place rather than uploaded, and clock faults go through
+  // faultline's LD_PRELOAD clock library instead of changing a host's clock.
+  virtual bool local() const = 0;
+  // A directory on node i that belongs to this run (exists; data, logs, sockets go below).
+  virtual std::string node_dir(size_t i) const = 0;
+};
+
+}  // namespace faultline
