@@ -34,6 +34,7 @@ std::string Op::ToJson() const {
   out += OpTypeName(type);
   out += "\",\"f\":";
   AppendJsonString(f, &out);
+  if (final) out += ",\"final\":true";
   if (key) {
     out += ",\"key\":";
     AppendJsonString(*key, &out);

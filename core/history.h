@@ -25,6 +25,9 @@ struct Op {
   int64_t time = 0;        // ns since the test started (monotonic); 0 when unknown
   int64_t process = 0;     // >= 0 for clients, kNemesisProcess for the nemesis
   OpType type = OpType::kInvoke;
+  // Issued in the final phase, after every fault was healed and the cluster had time to
+  // recover (e.g. a counter's final reads, which must agree). "final":true in JSON Lines.
+  bool final = false;
   std::string f;                    // "read", "write", "cas", "transfer", …
   std::optional<std::string> key;   // independent key, if any
   Value value;

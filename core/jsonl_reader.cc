@@ -102,6 +102,9 @@ void ReadField(std::string_view k, dom::element v, Op* op) {
     op->error = e.is_string() ? e.as_string() : e.ToJson();
   } else if (k == "value") {
     op->value = ReadValue(v, 0);
+  } else if (k == "final") {
+    if (!v.is_bool()) throw LineError{"\"final\" must be true or false"};
+    op->final = Get(v.get_bool(), "final");
   }
   // "index" is recomputed from the position; other fields are ignored for forward
   // compatibility with histories written by newer versions or other tools.

@@ -43,6 +43,7 @@ std::vector<Op> SampleOps() {
   ops[2].node = "n2";
   ops[4].error = "timeout after 5 s";
   ops[6].error = "not leader";
+  ops[6].final = true;
   return ops;
 }
 
@@ -65,6 +66,7 @@ TEST(JsonlTest, RoundTripKeepsEveryField) {
     EXPECT_EQ(b.value, a.value);
     EXPECT_EQ(b.node, a.node);
     EXPECT_EQ(b.error, a.error);
+    EXPECT_EQ(b.final, a.final);
     EXPECT_EQ(b.line, static_cast<int64_t>(i) + 1);
   }
   Result<History> again = History::Make(std::move(back).value(), "sample.jsonl");
