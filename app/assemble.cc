@@ -1,6 +1,15 @@
 #include "app/assemble.h"
 
+#include <signal.h>
+
+#include <cerrno>
+
+#include "control/netns_cluster.h"
+#include "control/remote_cluster.h"
 #include "db/builtin/builtin_db.h"
+#include "nemesis/make_nemesis.h"
+#include "workloads/bank_workload.h"
+#include "workloads/counter_workload.h"
 #include "workloads/register_workload.h"
 
 namespace faultline {
@@ -8,9 +17,23 @@ namespace faultline {
 Status ValidateSpec(const TestSpec& s) {
   auto bad = [](const std::string& what) { return Status::InvalidArgument(what); };
   if (s.db != "builtin") return bad("--db " + s.db + ": expected builtin");
-  if (s.workload != "register") return bad("--workload " + s.workload + ": expected register");
-  if (s.cluster != "processes") return bad("--cluster " + s.cluster + ": expected processes");
+  if (s.workload != "register" && s.workload != "bank" && s.workload != "counter") {
+    return bad("--workload " + s.workload + ": expected register, bank or counter");
+  }
+  if (s.cluster != "local" && s.cluster != "processes" && s.cluster != "hosts") {
+    return bad("--cluster " + s.cluster + ": expected local, processes, or hosts (given by "
+               "--nodes HOST,HOST,…)");
+  }
+  if (s.cluster == "hosts" && s.hosts.empty()) return bad("--cluster hosts needs --nodes HOST,HOST,…");
+  if (s.cluster != "hosts" && !s.hosts.empty()) {
+    return bad("--nodes with host names runs on those hosts; drop --cluster " + s.cluster);
+  }
+  if (s.cluster == "local" && (s.nodes < 1 || s.nodes > 9)) return bad("--nodes must be 1..9 for a local cluster");
   if (s.nodes < 1 || s.nodes > 15) return bad("--nodes must be 1..15");
+  if (s.ssh_port < 1 || s.ssh_port > 65535) return bad("--ssh-port must be 1..65535");
+  if (s.loss_probability <= 0 || s.loss_probability >= 1) return bad("--loss-probability must be in (0, 1)");
+  if (s.delay_ms < 1 || s.delay_ms > 10000) return bad("--delay-ms must be 1..10000");
+  if (s.clock_skew_ms < 1) return bad("--clock-skew-ms must be >= 1");
   if (s.concurrency < 1 || s.concurrency > 1000) return bad("--concurrency must be 1..1000");
   if (s.time_limit <= 0) return bad("--time-limit must be > 0 seconds");
   if (s.rate < 0) return bad("--rate must be >= 0");
@@ -18,14 +41,27 @@ Status ValidateSpec(const TestSpec& s) {
   if (s.ops_per_key < 1) return bad("--ops-per-key must be >= 1");
   if (s.nemesis_interval <= 0) return bad("--nemesis-interval must be > 0 seconds");
   if (s.recovery < 0) return bad("--recovery must be >= 0 seconds");
-  for (const auto& n : s.nemesis) {
-    if (n != "kill" && n != "kill-primary") {
-      return bad("--nemesis " + n + ": expected kill or kill-primary (more faults come with the "
-                 "network-namespace cluster)");
-    }
+  FAULTLINE_RETURN_IF_ERROR(ValidateFaults(s.nemesis, s.cluster != "processes"));
+  if (s.replication != "primary" && s.replication != "async" && s.replication != "quorum" &&
+      s.replication != "crdt") {
+    return bad("--replication " + s.replication + ": expected primary, async, quorum or crdt");
   }
-  if (s.replication != "primary" && s.replication != "async" && s.replication != "quorum") {
-    return bad("--replication " + s.replication + ": expected primary, async or quorum");
+  if (s.replication == "crdt" && s.workload != "counter") {
+    return bad("--replication crdt serves only counter add and read; the " + s.workload +
+               " workload's ops would all be refused (unsupported in crdt mode): use "
+               "--workload counter, or another --replication");
+  }
+  if (s.read_from != "primary" && s.read_from != "any") {
+    return bad("--read-from " + s.read_from + ": expected primary or any");
+  }
+  if (s.read_from == "any" && s.replication != "primary" && s.replication != "async") {
+    return bad("--read-from any applies to --replication primary or async (replicas answering "
+               "reads); " + s.replication + " has no replicas that refuse them");
+  }
+  if (s.accounts < 2 || s.accounts > 1000) return bad("--accounts must be 2..1000");
+  if (s.total < 0) return bad("--total must be >= 0");
+  if (s.consistency != "linearizable" && s.consistency != "eventual") {
+    return bad("--consistency " + s.consistency + ": expected linearizable or eventual");
   }
   if (s.r < 0 || s.w < 0 || s.r > s.nodes || s.w > s.nodes) {
     return bad("--r and --w must be between 0 (majority) and --nodes");
@@ -40,19 +76,102 @@ Result<std::unique_ptr<Workload>> MakeWorkload(const TestSpec& spec) {
     o.ops_per_key = spec.ops_per_key;
     return std::unique_ptr<Workload>(new RegisterWorkload(o));
   }
+  if (spec.workload == "bank") {
+    BankWorkloadOptions o;
+    o.accounts = spec.accounts;
+    o.total = spec.total;
+    o.allow_negative = spec.allow_negative;
+    return std::unique_ptr<Workload>(new BankWorkload(o));
+  }
+  if (spec.workload == "counter") {
+    Result<CounterConsistency> consistency = ParseCounterConsistency(spec.consistency);
+    if (!consistency.ok()) return consistency.status();
+    CounterWorkloadOptions o;
+    o.consistency = *consistency;
+    return std::unique_ptr<Workload>(new CounterWorkload(o));
+  }
   return Status::InvalidArgument("unknown workload " + spec.workload);
 }
 
-Result<std::unique_ptr<Db>> MakeDb(const TestSpec& spec, const std::string& run_dir, RunLog& log) {
+namespace {
+
+// A run's cluster is named run<PID>. One whose faultline process is gone (SIGKILL, a crash)
+// was never taken down: remove it before building a new one.
+void RemoveLeftoverClusters(RunLog& log) {
+  for (const std::string& name : NetnsCluster::List()) {
+    if (name.size() <= 3 || name.compare(0, 3, "run") != 0 ||
+        name.find_first_not_of("0123456789", 3) != std::string::npos) {
+      continue;
+    }
+    const long pid = std::stol(name.substr(3, 9));
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    Status s = NetnsCluster::Down(name);
+    log.Info("removed the leftovers of cluster " + name + " (its faultline process " +
+             std::to_string(pid) + " is gone)" + (s.ok() ? "" : ": " + s.message()));
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Cluster>> MakeCluster(const TestSpec& spec, const std::string& run_id,
+                                             RunLog& log) {
+  if (spec.cluster == "processes") return std::unique_ptr<Cluster>();
+  if (spec.cluster == "local") {
+    FAULTLINE_RETURN_IF_ERROR(NetnsCluster::CheckEnvironment());
+    RemoveLeftoverClusters(log);
+    NetnsClusterOptions o;
+    o.name = run_id;
+    o.node_count = spec.nodes;
+    log.Info("building local cluster " + o.name + " (" + std::to_string(o.node_count) + " nodes)");
+    auto c = NetnsCluster::Up(o);
+    if (!c.ok()) return c.status();
+    if (spec.keep_cluster) (*c)->Disown();
+    return std::unique_ptr<Cluster>(std::move(c).value());
+  }
+  RemoteClusterOptions o;
+  o.hosts = spec.hosts;
+  o.user = spec.ssh_user;
+  o.private_key_file = spec.ssh_key;
+  o.port = spec.ssh_port;
+  if (!spec.known_hosts.empty()) o.known_hosts_file = spec.known_hosts;
+  o.run_id = run_id;
+  log.Info("connecting to " + std::to_string(o.hosts.size()) + " hosts as " + o.user);
+  auto c = RemoteCluster::Connect(o);
+  if (!c.ok()) return c.status();
+  return std::unique_ptr<Cluster>(std::move(c).value());
+}
+
+Result<std::unique_ptr<Db>> MakeDb(const TestSpec& spec, const std::string& run_dir,
+                                   Cluster* cluster, const NodeTools* tools, RunLog& log) {
   BuiltinDbOptions o;
   o.nodes = spec.nodes;
+  o.cluster = cluster;
+  o.tools = tools;
   o.replication = spec.replication;
   o.r = spec.r;
   o.w = spec.w;
   o.run_dir = run_dir;
+  o.client.workload = spec.workload;
+  o.client.accounts = spec.accounts;
+  o.client.allow_negative = spec.allow_negative;
+  o.client.read_from_any = spec.read_from == "any";
+  o.client.seed = spec.seed;
   auto db = BuiltinDb::Start(o, log);
   if (!db.ok()) return db.status();
   return std::unique_ptr<Db>(std::move(db).value());
+}
+
+Result<std::unique_ptr<Nemesis>> MakeRunNemesis(const TestSpec& spec, Db& db, Cluster* cluster,
+                                                const NodeTools* tools) {
+  if (spec.nemesis.empty()) return std::unique_ptr<Nemesis>();
+  NemesisOptions o;
+  o.faults = spec.nemesis;
+  o.interval_s = spec.nemesis_interval;
+  o.seed = spec.seed;
+  o.loss_probability = spec.loss_probability;
+  o.delay_ms = spec.delay_ms;
+  o.clock_skew_ms = spec.clock_skew_ms;
+  return MakeNemesis(o, db, cluster, tools);
 }
 
 Result<TestSpec> SpecFromJson(const nlohmann::json& j) {
@@ -72,10 +191,24 @@ Result<TestSpec> SpecFromJson(const nlohmann::json& j) {
     s.nemesis = j.value("nemesis", s.nemesis);
     s.nemesis_interval = j.value("nemesis_interval", s.nemesis_interval);
     s.recovery = j.value("recovery", s.recovery);
+    s.hosts = j.value("hosts", s.hosts);
+    s.ssh_user = j.value("ssh_user", s.ssh_user);
+    s.ssh_key = j.value("ssh_key", s.ssh_key);
+    s.ssh_port = j.value("ssh_port", s.ssh_port);
+    s.known_hosts = j.value("known_hosts", s.known_hosts);
+    s.keep_cluster = j.value("keep_cluster", s.keep_cluster);
+    s.loss_probability = j.value("loss_probability", s.loss_probability);
+    s.delay_ms = j.value("delay_ms", s.delay_ms);
+    s.clock_skew_ms = j.value("clock_skew_ms", s.clock_skew_ms);
     s.results_root = j.value("results_root", s.results_root);
     s.replication = j.value("replication", s.replication);
     s.r = j.value("r", 0);
     s.w = j.value("w", 0);
+    s.read_from = j.value("read_from", s.read_from);
+    s.accounts = j.value("accounts", s.accounts);
+    s.total = j.value("total", s.total);
+    s.allow_negative = j.value("allow_negative", s.allow_negative);
+    s.consistency = j.value("consistency", s.consistency);
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidInput(std::string("missing or malformed field: ") + e.what());
   }

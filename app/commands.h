@@ -18,5 +18,6 @@ int RunCheck(const std::vector<std::string>& args);
 int RunTest(const std::vector<std::string>& args);
 int RunAnalyze(const std::vector<std::string>& args);
 int RunReportCommand(const std::vector<std::string>& args);
+int RunClusterCommand(const std::vector<std::string>& args);
 
 }  // namespace faultline

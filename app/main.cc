@@ -16,6 +16,7 @@ commands:
   analyze DIR     re-check a stored run (results/<test>/<time>/)
   report DIR      re-render a stored run's report.html; report --index [ROOT] rewrites the
                   results index
+  cluster ACTION  up, status or down: a local cluster of network namespaces with sshd (root)
 
 Run 'faultline <command> --help' for a command's options.
 Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad usage or input, 4 setup failed.
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   if (command == "test") return faultline::RunTest(args);
   if (command == "analyze") return faultline::RunAnalyze(args);
   if (command == "report") return faultline::RunReportCommand(args);
+  if (command == "cluster") return faultline::RunClusterCommand(args);
   std::cerr << "faultline: unknown command \"" << command << "\"\n\n" << kUsage;
   return faultline::kExitBadInput;
 }

@@ -1,15 +1,20 @@
 // `faultline test`: run a workload against a database, record, check, and store the run.
 #include <boost/program_options.hpp>
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "app/assemble.h"
 #include "app/commands.h"
+#include "control/netns_cluster.h"
 #include "harness/interrupt.h"
 #include "harness/results_store.h"
 #include "harness/runner.h"
+#include "nemesis/make_nemesis.h"
 #include "report/report.h"
 
 namespace faultline {
@@ -26,18 +31,36 @@ std::vector<std::string> SplitCommas(const std::string& s) {
   return out;
 }
 
+std::string FaultHelp() {
+  std::string h = "faults, comma-separated:";
+  for (const auto& f : kFaultNames) h += std::string("\n  ") + f.word + ": " + f.help;
+  return h;
+}
+
 // Parses the flags into spec; *help is set when --help was given.
 Status ParseTestFlags(const std::vector<std::string>& args, TestSpec* spec, bool* help) {
   std::string nemesis;
+  std::string nodes = std::to_string(spec->nodes);
   uint64_t seed = 0;
   po::options_description desc("faultline test [options]");
   desc.add_options()("help,h", "show this help")(
-      "name", po::value(&spec->name)->default_value(spec->name), "test name: results/<name>/<time>/")(
+      "name", po::value(&spec->name)->default_value(spec->name),
+      "test name: results/<name>/<time>/ (default: the workload's name)")(
       "db", po::value(&spec->db)->default_value(spec->db), "database: builtin")(
-      "workload", po::value(&spec->workload)->default_value(spec->workload), "workload: register")(
+      "workload", po::value(&spec->workload)->default_value(spec->workload),
+      "workload: register, bank or counter")(
       "cluster", po::value(&spec->cluster)->default_value(spec->cluster),
-      "processes: nodes are local processes on loopback")(
-      "nodes", po::value(&spec->nodes)->default_value(spec->nodes), "number of nodes")(
+      "local: a fresh cluster of network namespaces with sshd (root); processes: nodes are "
+      "local processes on loopback (no network or clock faults)")(
+      "nodes", po::value(&nodes)->default_value(nodes),
+      "number of nodes, or HOST,HOST,… to run on those hosts over SSH")(
+      "ssh-user", po::value(&spec->ssh_user)->default_value(spec->ssh_user), "hosts: SSH login")(
+      "ssh-key", po::value(&spec->ssh_key), "hosts: private key file (ed25519 or ECDSA)")(
+      "ssh-port", po::value(&spec->ssh_port)->default_value(spec->ssh_port), "hosts: SSH port")(
+      "known-hosts", po::value(&spec->known_hosts),
+      "hosts: known_hosts file to verify host keys against (default ~/.ssh/known_hosts)")(
+      "keep-cluster", po::bool_switch(&spec->keep_cluster),
+      "local: leave the cluster up after the run (faultline cluster down removes it)")(
       "concurrency", po::value(&spec->concurrency)->default_value(spec->concurrency),
       "client workers, bound to nodes round-robin")(
       "time-limit", po::value(&spec->time_limit)->default_value(spec->time_limit),
@@ -48,15 +71,31 @@ Status ParseTestFlags(const std::vector<std::string>& args, TestSpec* spec, bool
       "seconds before an op is recorded as info")(
       "ops-per-key", po::value(&spec->ops_per_key)->default_value(spec->ops_per_key),
       "independent keys: ops on a key before moving to a fresh one")(
-      "nemesis", po::value(&nemesis), "faults, comma-separated: kill, kill-primary")(
+      "nemesis", po::value(&nemesis), FaultHelp().c_str())(
       "nemesis-interval", po::value(&spec->nemesis_interval)->default_value(spec->nemesis_interval),
       "seconds between faults")(
+      "loss-probability", po::value(&spec->loss_probability)->default_value(spec->loss_probability),
+      "loss fault: share of packets dropped")(
+      "delay-ms", po::value(&spec->delay_ms)->default_value(spec->delay_ms),
+      "delay fault: ms each packet is held")(
+      "clock-skew-ms", po::value(&spec->clock_skew_ms)->default_value(spec->clock_skew_ms),
+      "clock fault: largest clock offset in ms")(
       "recovery", po::value(&spec->recovery)->default_value(spec->recovery),
       "seconds after healing before the final reads")(
       "results", po::value(&spec->results_root)->default_value(spec->results_root),
       "results root folder")(
       "replication", po::value(&spec->replication)->default_value(spec->replication),
-      "builtin store: primary, async or quorum")(
+      "builtin store: primary, async, quorum, or crdt (counter only)")(
+      "read-from", po::value(&spec->read_from)->default_value(spec->read_from),
+      "builtin primary/async: primary, or any (replicas answer reads from their own state and "
+      "clients send each read to a random node: breaks causality on purpose)")(
+      "accounts", po::value(&spec->accounts)->default_value(spec->accounts), "bank: accounts")(
+      "total", po::value(&spec->total)->default_value(spec->total),
+      "bank: the sum of all balances, split evenly at set-up")(
+      "allow-negative", po::bool_switch(&spec->allow_negative),
+      "bank: transfers may overdraw an account")(
+      "consistency", po::value(&spec->consistency)->default_value(spec->consistency),
+      "counter: what the checker demands, linearizable or eventual")(
       "r", po::value(&spec->r)->default_value(spec->r), "builtin quorum: read quorum (0: majority)")(
       "w", po::value(&spec->w)->default_value(spec->w), "builtin quorum: write quorum (0: majority)");
   try {
@@ -69,10 +108,18 @@ Status ParseTestFlags(const std::vector<std::string>& args, TestSpec* spec, bool
       return Status::Ok();
     }
     spec->seed = vm.count("seed") ? seed : std::random_device()();
+    if (vm["name"].defaulted()) spec->name = spec->workload;
   } catch (const po::error& e) {
     return Status::InvalidArgument(std::string("faultline test: ") + e.what());
   }
   spec->nemesis = SplitCommas(nemesis);
+  if (!nodes.empty() && nodes.find_first_not_of("0123456789") == std::string::npos) {
+    spec->nodes = std::stoi(nodes.substr(0, 6));
+  } else {
+    spec->hosts = SplitCommas(nodes);
+    spec->nodes = static_cast<int>(spec->hosts.size());
+    if (spec->cluster == "local") spec->cluster = "hosts";
+  }
   return ValidateSpec(*spec);
 }
 
@@ -102,20 +149,54 @@ int RunTest(const std::vector<std::string>& args) {
     std::cerr << workload.status().message() << "\n";
     return kExitBadInput;
   }
-  auto db = MakeDb(spec, *run_dir, log);
+  // Torn down in reverse order on every path out: faults healed and their rules removed,
+  // the database stopped, then the cluster (unless kept).
+  auto cluster = MakeCluster(spec, "run" + std::to_string(::getpid()), log);
+  if (!cluster.ok()) {
+    std::cerr << "setup failed: " << cluster.status().message() << "\n";
+    log.Info("setup failed: " + cluster.status().message());
+    return kExitSetupFailed;
+  }
+  std::optional<NodeTools> tools;
+  if (*cluster) {
+    log.Info("cluster: " + (*cluster)->Describe());
+    auto installed = NodeTools::Install(**cluster);
+    if (!installed.ok()) {
+      std::cerr << "setup failed: " << installed.status().message() << "\n";
+      return kExitSetupFailed;
+    }
+    tools = std::move(installed).value();
+  }
+  const NodeTools* tools_ptr = tools ? &*tools : nullptr;
+  auto db = MakeDb(spec, *run_dir, cluster->get(), tools_ptr, log);
   if (!db.ok()) {
     std::cerr << "setup failed: " << db.status().message() << "\n";
     log.Info("setup failed: " + db.status().message());
     return kExitSetupFailed;
   }
   log.Info("db: " + (*db)->Describe());
-  RunReport report = Runner(spec, **db, **workload, log).Run(*run_dir);
+  auto nemesis = MakeRunNemesis(spec, **db, cluster->get(), tools_ptr);
+  if (!nemesis.ok()) {
+    std::cerr << "setup failed: " << nemesis.status().message() << "\n";
+    log.Info("setup failed: " + nemesis.status().message());
+    return kExitSetupFailed;
+  }
+  // A second Ctrl-C heals what it can and takes a local cluster down before exiting.
+  SetForcedExitCleanup([n = nemesis->get(), c = cluster->get(), keep = spec.keep_cluster] {
+    if (n) n->HealAll([](Op) {});
+    if (auto* local = dynamic_cast<NetnsCluster*>(c); local && !keep) (void)local->TearDown();
+  });
+  RunReport report = Runner(spec, **db, **workload, nemesis->get(), log).Run(*run_dir);
+  SetForcedExitCleanup({});
+  nemesis->reset();  // removes the nodes' fault rules
   if (Status s = (*db)->CollectLogs(*run_dir + "/nodes"); !s.ok()) log.Info(s.message());
   db->reset();  // stops every node before we report
+  cluster->reset();
   if (!report.status.ok()) {
-    std::cerr << "faultline: " << report.status.message() << "\n";
+    std::cerr << (report.setup_failed ? "setup failed: " : "faultline: ")
+              << report.status.message() << "\n";
     log.Info("error: " + report.status.message());
-    return kExitUnknown;
+    return report.setup_failed ? kExitSetupFailed : kExitUnknown;
   }
   // The report is a view of the results; failing to draw it never changes the verdict.
   if (auto r = WriteReport(*run_dir); !r.ok()) {

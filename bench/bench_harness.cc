@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     RegisterWorkload workload(RegisterWorkloadOptions{100, 0});
     RunLog log;
     const auto start = std::chrono::steady_clock::now();
-    RunReport r = Runner(spec, db, workload, log).Run(*run_dir);
+    RunReport r = Runner(spec, db, workload, /*nemesis=*/nullptr, log).Run(*run_dir);
     (void)start;
     std::printf("%11d  %33.0f  %13lld  %s\n", concurrency, r.ops / 2 / seconds,
                 static_cast<long long>(r.ops), VerdictName(r.verdict));

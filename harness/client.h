@@ -22,6 +22,9 @@ struct OpRequest {
   std::string f;
   std::optional<std::string> key;
   Value value;
+  // Final phase only: the node this op must be sent to (e.g. a counter's final read on every
+  // node); otherwise the worker's own node.
+  std::optional<std::string> node = {};
 };
 
 // What happened. type is kOk, kFail (certainly did not happen) or kInfo (unknown).
@@ -29,6 +32,9 @@ struct Completion {
   OpType type = OpType::kInfo;
   Value value;
   std::string error;
+  // The node that answered, when the client knows it was not the one asked (it followed a
+  // redirect to the primary, or spread reads over the nodes); empty otherwise.
+  std::string node = {};
 };
 
 class Client {
@@ -53,6 +59,18 @@ class Db {
   // Faults the database supports on a node; Unsupported if it cannot.
   virtual Status Kill(const std::string& node) = 0;
   virtual Status Restart(const std::string& node) = 0;
+  // SIGSTOP / SIGCONT of the node's database process.
+  virtual Status Pause(const std::string& node) {
+    return Status::Unsupported(Describe() + " cannot pause a node");
+  }
+  virtual Status Resume(const std::string& node) {
+    return Status::Unsupported(Describe() + " cannot resume a node");
+  }
+  // Ok when the nodes' processes run under faultline's clock library (nemesis/clock), so
+  // clock faults reach them; otherwise why not (e.g. a Go binary reads the clock via vDSO).
+  virtual Status ClockFaultsSupported() const {
+    return Status::Unsupported(Describe() + " does not run under faultline's clock library");
+  }
   // The node currently acting as primary/leader, if the database has one.
   virtual std::optional<std::string> Primary() = 0;
   // Copies each node's logs into dir/<node>/.

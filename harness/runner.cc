@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -29,8 +30,12 @@ struct Counters {
 struct Phase {
   Clock::time_point end;               // main phase: when to stop
   std::deque<OpRequest>* queue = nullptr;  // final phase: ops to drain (then stop)
+  bool final = false;                  // its ops are recorded with final = true
   std::mutex queue_mu;
 };
+
+// A set-up op is retried for this many op timeouts before the run gives up (exit 4).
+constexpr int kSetupAttemptsWorth = 10;
 
 class Run {
  public:
@@ -40,17 +45,21 @@ class Run {
     for (int w = 0; w < spec.concurrency; ++w) processes_[w] = w;
   }
 
+  // The workload's set-up ops, each retried (on any node, in turn) until it is ok.
+  Status Setup();
   void ClientPhase(Phase& phase, bool paced);
-  void Nemesis(Clock::time_point end);
-  void Heal();
+  const std::vector<std::string>& nodes() const { return nodes_; }
+  // Records a nemesis op and logs it.
+  void RecordFault(Op op);
   void Progress(const std::atomic<bool>& done);
   const Counters& counters() const { return counters_; }
 
  private:
   void Worker(int w, Phase& phase, bool paced);
   bool NextRequest(int w, Phase& phase, Random& rng, OpRequest* req);
-  Completion Perform(int w, std::unique_ptr<Client>& client, const OpRequest& req);
-  void RecordFault(const std::string& f, const std::string& node, const Status& s);
+  // Runs `req` on `client`, first opening it on `node` if it is null.
+  Completion Perform(const std::string& node, std::unique_ptr<Client>& client,
+                     const OpRequest& req);
 
   const TestSpec& spec_;
   Db& db_;
@@ -60,8 +69,6 @@ class Run {
   const std::vector<std::string> nodes_;
   std::vector<int64_t> processes_;  // per worker: its current process id
   Counters counters_;
-  std::mutex killed_mu_;
-  std::vector<std::string> killed_;  // guarded by killed_mu_
 };
 
 bool Run::NextRequest(int w, Phase& phase, Random& rng, OpRequest* req) {
@@ -78,12 +85,13 @@ bool Run::NextRequest(int w, Phase& phase, Random& rng, OpRequest* req) {
   return true;
 }
 
-Completion Run::Perform(int w, std::unique_ptr<Client>& client, const OpRequest& req) {
+Completion Run::Perform(const std::string& node, std::unique_ptr<Client>& client,
+                        const OpRequest& req) {
   const Clock::time_point deadline = Clock::now() + Seconds(spec_.op_timeout);
   Completion c;
   try {
     if (!client) {
-      auto opened = db_.OpenClient(nodes_[w % nodes_.size()]);
+      auto opened = db_.OpenClient(node);
       // Nothing was sent: the op certainly did not happen.
       if (!opened.ok()) return Completion{OpType::kFail, req.value, opened.status().message()};
       client = std::move(opened).value();
@@ -101,7 +109,8 @@ Completion Run::Perform(int w, std::unique_ptr<Client>& client, const OpRequest&
 
 void Run::Worker(int w, Phase& phase, bool paced) {
   Random rng = Random::Stream(spec_.seed, w);
-  std::unique_ptr<Client> client;
+  // A client per node this worker talks to: its own, and the final phase's targets.
+  std::map<std::string, std::unique_ptr<Client>> clients;
   const double interval = paced && spec_.rate > 0 ? spec_.concurrency / spec_.rate : 0;
   Clock::time_point next = Clock::now() + Seconds(interval * rng.UniformDouble());  // stagger
   OpRequest req;
@@ -116,20 +125,45 @@ void Run::Worker(int w, Phase& phase, bool paced) {
     invoke.f = req.f;
     invoke.key = req.key;
     invoke.value = req.value;
-    invoke.node = nodes_[w % nodes_.size()];
+    invoke.node = req.node.value_or(nodes_[w % nodes_.size()]);
+    invoke.final = phase.final;
     rec_.Record(invoke);
-    Completion c = Perform(w, client, req);
+    std::unique_ptr<Client>& client = clients[*invoke.node];
+    Completion c = Perform(*invoke.node, client, req);
     Op done = std::move(invoke);
     done.type = c.type;
     done.value = std::move(c.value);
     if (!c.error.empty()) done.error = std::move(c.error);
+    if (!c.node.empty()) done.node = std::move(c.node);
     rec_.Record(std::move(done));
     (c.type == OpType::kOk ? counters_.ok : c.type == OpType::kFail ? counters_.fail : counters_.info)++;
     if (c.type == OpType::kInfo) {
       processes_[w] += spec_.concurrency;  // retired, as in Jepsen: a fresh process and client
-      client.reset();
+      clients.clear();
     }
   }
+}
+
+Status Run::Setup() {
+  for (const OpRequest& req : workload_.SetupOps()) {
+    const Clock::time_point give_up =
+        Clock::now() + Seconds(spec_.op_timeout * kSetupAttemptsWorth);
+    for (size_t attempt = 0;; ++attempt) {
+      std::unique_ptr<Client> client;
+      const std::string& node = nodes_[attempt % nodes_.size()];
+      Completion c = Perform(node, client, req);
+      log_.Info("setup: " + req.f + " " + req.value.ToJson() + " on " + node + ": " +
+                OpTypeName(c.type) + (c.error.empty() ? "" : " (" + c.error + ")"));
+      if (c.type == OpType::kOk) break;
+      if (Clock::now() >= give_up || InterruptRequested()) {
+        return Status::IoError("set-up op " + req.f + " did not succeed within " +
+                               std::to_string(kSetupAttemptsWorth) + " op timeouts on any node; "
+                               "last: " + c.error + " (see faultline.log and nodes/*/store.log)");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  return Status::Ok();
 }
 
 void Run::ClientPhase(Phase& phase, bool paced) {
@@ -140,67 +174,11 @@ void Run::ClientPhase(Phase& phase, bool paced) {
   for (auto& t : workers) t.join();
 }
 
-void Run::RecordFault(const std::string& f, const std::string& node, const Status& s) {
-  Op op;
-  op.process = kNemesisProcess;
-  op.type = OpType::kInfo;
-  op.f = f;
-  op.value = Value::String(node);
-  if (!s.ok()) op.error = s.message();
+void Run::RecordFault(Op op) {
+  std::string line = "nemesis: " + op.f + " " + (op.value.is_null() ? "" : op.value.ToJson());
+  if (op.error) line += " failed: " + *op.error;
   rec_.Record(std::move(op));
-  log_.Info("nemesis: " + f + " " + node + (s.ok() ? "" : " failed: " + s.message()));
-}
-
-// The built-in kill schedule (until the nemesis package lands): every interval, kill a
-// random non-primary node ("kill") or the primary ("kill-primary"), and restart it half an
-// interval later.
-void Run::Nemesis(Clock::time_point end) {
-  if (spec_.nemesis.empty()) return;
-  Random rng = Random::Stream(spec_.seed, 1u << 20);
-  auto sleep_until = [&](Clock::time_point t) {
-    while (Clock::now() < t && Clock::now() < end && !InterruptRequested()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return Clock::now() < end && !InterruptRequested();
-  };
-  Clock::time_point next = Clock::now() + Seconds(spec_.nemesis_interval);
-  while (sleep_until(next)) {
-    const std::string& kind = spec_.nemesis[rng.Uniform(spec_.nemesis.size())];
-    std::optional<std::string> primary = db_.Primary();
-    std::string target;
-    if (kind == "kill-primary") {
-      if (!primary) {
-        RecordFault("kill", "primary", Status::Unsupported("no primary is known"));
-      } else {
-        target = *primary;
-      }
-    } else {
-      std::vector<std::string> others;
-      for (const auto& n : nodes_) if (!primary || n != *primary) others.push_back(n);
-      if (!others.empty()) target = others[rng.Uniform(others.size())];
-    }
-    if (!target.empty()) {
-      Status s = db_.Kill(target);
-      RecordFault("kill", target, s);
-      if (s.ok()) {
-        std::lock_guard<std::mutex> lock(killed_mu_);
-        killed_.push_back(target);
-      }
-      sleep_until(Clock::now() + Seconds(spec_.nemesis_interval / 2));
-      Heal();
-    }
-    next = Clock::now() + Seconds(spec_.nemesis_interval * (0.5 + rng.UniformDouble()));
-  }
-}
-
-// Restarts every node the schedule killed. Safe to call more than once.
-void Run::Heal() {
-  std::vector<std::string> killed;
-  {
-    std::lock_guard<std::mutex> lock(killed_mu_);
-    killed.swap(killed_);
-  }
-  for (const auto& node : killed) RecordFault("start", node, db_.Restart(node));
+  log_.Info(line);
 }
 
 void Run::Progress(const std::atomic<bool>& done) {
@@ -232,24 +210,34 @@ RunReport Runner::Run(const std::string& run_dir) {
     return report;
   }
   class Run run(spec_, db_, workload_, log_, **rec);
+  if (Status s = run.Setup(); !s.ok()) {
+    report.status = s;
+    report.setup_failed = true;
+    (void)(*rec)->Close();
+    return report;
+  }
   Phase main;
   main.end = Clock::now() + Seconds(spec_.time_limit);
   std::atomic<bool> done{false};
   std::thread progress([&] { run.Progress(done); });
   log_.Info("main phase: " + std::to_string(spec_.time_limit) + " s");
-  std::thread nemesis([&] { run.Nemesis(main.end); });
+  auto record_fault = [&run](Op op) { run.RecordFault(std::move(op)); };
+  std::thread nemesis([&] {
+    if (nemesis_) nemesis_->Run(main.end, InterruptRequested, record_fault);
+  });
   run.ClientPhase(main, /*paced=*/true);
   nemesis.join();
-  run.Heal();
+  if (nemesis_) nemesis_->HealAll(record_fault);
   if (!InterruptRequested()) {
     log_.Info("healed; recovery " + std::to_string(spec_.recovery) + " s, then final reads");
     for (auto t = Clock::now() + Seconds(spec_.recovery); Clock::now() < t && !InterruptRequested();) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     std::deque<OpRequest> finals;
-    for (auto& op : workload_.FinalOps()) finals.push_back(std::move(op));
+    for (auto& op : workload_.FinalOps(run.nodes())) finals.push_back(std::move(op));
     Phase final_phase;
     final_phase.queue = &finals;
+    final_phase.final = true;
     run.ClientPhase(final_phase, /*paced=*/false);
   }
   done = true;

@@ -1,5 +1,5 @@
 // Runner: one test run — client workers (one per --concurrency, each bound to a node
-// round-robin), an optional kill schedule, the phases (main, heal + recovery, final reads),
+// round-robin), the nemesis, the phases (set-up, main, heal + recovery, final reads),
 // the recorder, the check and the results folder. Run is called once, from one thread.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include "checkers/verdict.h"
 #include "core/status.h"
 #include "harness/client.h"
+#include "harness/nemesis.h"
 #include "harness/run_log.h"
 #include "harness/test_spec.h"
 #include "workloads/workload.h"
@@ -19,6 +20,7 @@ struct RunReport {
   Verdict verdict = Verdict::kUnknown;
   std::string summary;
   bool interrupted = false;
+  bool setup_failed = false;  // the workload's set-up ops never succeeded (status says why)
   int64_t ops = 0;
 };
 
@@ -27,8 +29,10 @@ nlohmann::json RunResults(const History& history, const CheckOutcome& check, boo
 
 class Runner {
  public:
-  Runner(const TestSpec& spec, Db& db, Workload& workload, RunLog& log)
-      : spec_(spec), db_(db), workload_(workload), log_(log) {}
+  // `nemesis` may be null (no faults). It is healed before the final phase and before Run
+  // returns, whatever happened.
+  Runner(const TestSpec& spec, Db& db, Workload& workload, Nemesis* nemesis, RunLog& log)
+      : spec_(spec), db_(db), workload_(workload), nemesis_(nemesis), log_(log) {}
 
   // Runs the test, writing history.jsonl, results.json and nodes/ into run_dir.
   RunReport Run(const std::string& run_dir);
@@ -37,6 +41,7 @@ class Runner {
   const TestSpec& spec_;
   Db& db_;
   Workload& workload_;
+  Nemesis* const nemesis_;
   RunLog& log_;
 };
 

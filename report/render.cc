@@ -1,9 +1,12 @@
 #include "report/render.h"
 
+#include <algorithm>
+
 #include "checkers/stats/stats.h"
 #include "report/assets.h"
 #include "report/faults.h"
 #include "report/html.h"
+#include "report/invariants.h"
 #include "report/op_columns.h"
 #include "report/problems.h"
 #include "report/sections.h"
@@ -58,11 +61,17 @@ std::string RenderReport(const RunData& run, const RenderLimits& limits) {
   const std::vector<FaultBand> faults = FaultBands(run.history, axis);
   const std::vector<Problem> problems = CollectProblems(run.results);
   const HistoryStats stats = ComputeStats(run.history);
+  // Every op an explanation names is drawn on the timeline at any zoom.
+  std::vector<int64_t> anomaly_ops = AnomalyOps(problems);
+  const std::vector<int64_t> invariant_ops = InvariantAnomalyOps(run.results);
+  anomaly_ops.insert(anomaly_ops.end(), invariant_ops.begin(), invariant_ops.end());
+  std::sort(anomaly_ops.begin(), anomaly_ops.end());
+  anomaly_ops.erase(std::unique(anomaly_ops.begin(), anomaly_ops.end()), anomaly_ops.end());
   const nlohmann::json meta = {
       {"ops", ops.tables},
       {"faults", FaultsJson(faults)},
       {"problems", ProblemsForScript(problems, limits.counterexample_budget)},
-      {"anomaly_ops", AnomalyOps(problems)},
+      {"anomaly_ops", anomaly_ops},
       {"real_time", axis.real_time},
       {"latency_ms", {{"p50", stats.p50_ms}, {"p95", stats.p95_ms}, {"p99", stats.p99_ms}}}};
   std::string html = Head(run);
@@ -72,6 +81,7 @@ std::string RenderReport(const RunData& run, const RenderLimits& limits) {
   html += "<main>" + SummaryHtml(run, stats, faults, axis);
   html += kChartSections;
   html += ProblemsHtml(problems, limits.detailed_problems);
+  html += InvariantsHtml(run.results, faults, axis);
   html += "</main>" + FooterHtml(run);
   html += "<div id=\"fl-tooltip\" role=\"tooltip\" hidden></div>\n";
   html += "<script type=\"application/json\" id=\"fl-meta\">" + JsonForScript(meta) + "</script>\n";

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake ninja-build pkg-config
           libboost-program-options-dev nlohmann-json3-dev libtbb-dev libsimdjson-dev
-          libgtest-dev libgmock-dev
+          libgtest-dev libgmock-dev jq   # jq: the end-to-end scripts read results.json
           libssh2-1-dev            # SSH control of nodes (control/)
           openssh-server iptables  # the local cluster: sshd per node, partitions and loss
           libnetfilter-queue-dev   # the delay fault's packet-holding daemon (nemesis/)

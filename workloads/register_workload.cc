@@ -35,12 +35,12 @@ OpRequest RegisterWorkload::Next(int worker, Random& rng) {
   return req;
 }
 
-std::vector<OpRequest> RegisterWorkload::FinalOps() {
+std::vector<OpRequest> RegisterWorkload::FinalOps(const std::vector<std::string>& /*nodes*/) {
   std::lock_guard<std::mutex> lock(mu_);
   const int64_t keys = (issued_ + options_.ops_per_key - 1) / options_.ops_per_key;
   std::vector<OpRequest> reads;
   for (int64_t k = std::max<int64_t>(0, keys - options_.final_reads); k < keys; ++k) {
-    reads.push_back(OpRequest{"read", KeyName(k), Value()});
+    reads.push_back(OpRequest{"read", KeyName(k), Value(), std::nullopt});
   }
   return reads;
 }

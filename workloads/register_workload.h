@@ -23,7 +23,7 @@ class RegisterWorkload : public Workload {
 
   std::string name() const override { return "register"; }
   OpRequest Next(int worker, Random& rng) override;
-  std::vector<OpRequest> FinalOps() override;
+  std::vector<OpRequest> FinalOps(const std::vector<std::string>& nodes) override;
   Result<CheckOutcome> Check(const History& history, const std::string& source) const override;
 
  private:

@@ -25,9 +25,16 @@ class Workload {
  public:
   virtual ~Workload() = default;
   virtual std::string name() const = 0;
+  // Ops that must succeed before the main phase (e.g. the bank's opening balances). The
+  // runner retries each until it is ok, so each must be safe to repeat; they are logged in
+  // faultline.log, not recorded in the history (the checker knows the opening state from
+  // the options, as Jepsen's client set-up).
+  virtual std::vector<OpRequest> SetupOps() { return {}; }
   virtual OpRequest Next(int worker, Random& rng) = 0;
-  // Ops for the final phase, after faults are healed (e.g. a read of every key written).
-  virtual std::vector<OpRequest> FinalOps() = 0;
+  // Ops for the final phase, after faults are healed (e.g. a read of every key written, or a
+  // read on each of `nodes`, the database's nodes, with OpRequest::node set). The runner
+  // records them with final = true.
+  virtual std::vector<OpRequest> FinalOps(const std::vector<std::string>& nodes) = 0;
   virtual Result<CheckOutcome> Check(const History& history, const std::string& source) const = 0;
 };
 

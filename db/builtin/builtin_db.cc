@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "db/builtin/cluster_store.h"
+#include "db/builtin/local_cluster.h"
 #include "db/builtin/store_client.h"
 
 namespace faultline {
@@ -12,88 +14,39 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Completion ToCompletion(const StoreClient::Reply& r) {
-  switch (r.kind) {
-    case StoreClient::Reply::Kind::kOk:
-      return Completion{OpType::kOk, r.value ? Value::Int(*r.value) : Value(), ""};
-    case StoreClient::Reply::Kind::kFail:
-      return Completion{OpType::kFail, Value(), r.error};
-    case StoreClient::Reply::Kind::kUnknown:
-      break;
-  }
-  return Completion{OpType::kInfo, Value(), r.error};
+// Flags every server gets beyond the mode's own.
+std::vector<std::string> ServerArgs(const BuiltinDbOptions& options) {
+  if (options.client.read_from_any) return {"--read-from", "any"};
+  return {};
 }
-
-class BuiltinClient : public Client {
- public:
-  explicit BuiltinClient(TcpEndpoint home) : home_(std::move(home)) {}
-
-  Completion Invoke(const OpRequest& req, Clock::time_point deadline) override {
-    StoreClient::Reply r = Send(req, deadline);
-    // A refusal up front ("not primary") did nothing, so it is safe to retry at the primary
-    // the node named, once, within the same deadline.
-    if (r.kind == StoreClient::Reply::Kind::kFail && !r.primary_address.empty()) {
-      auto primary = TcpEndpoint::Parse(r.primary_address);
-      if (primary.ok() && primary->ToString() != conn_endpoint_) {
-        conn_.reset();
-        r = Send(req, deadline, &*primary);
-      }
-    }
-    return ToCompletion(r);
-  }
-
- private:
-  StoreClient::Reply Send(const OpRequest& req, Clock::time_point deadline,
-                          const TcpEndpoint* to = nullptr) {
-    const TcpEndpoint& target = to ? *to : home_;
-    if (!conn_ || conn_endpoint_ != target.ToString()) {
-      auto remaining =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      auto c = StoreClient::Connect(target.host, target.port,
-                                    std::max(remaining, std::chrono::milliseconds(1)));
-      if (!c.ok()) {
-        StoreClient::Reply fail;  // nothing was sent
-        fail.kind = StoreClient::Reply::Kind::kFail;
-        fail.error = c.status().message();
-        return fail;
-      }
-      conn_ = std::move(c).value();
-      conn_endpoint_ = target.ToString();
-    }
-    const std::string& key = req.key.value_or("");
-    if (req.f == "read") return conn_->Read(key, deadline);
-    if (req.f == "write") return conn_->Write(key, req.value.as_int(), deadline);
-    const auto& l = req.value.as_list();
-    return conn_->Cas(key, l[0].as_int(), l[1].as_int(), deadline);
-  }
-
-  const TcpEndpoint home_;
-  std::unique_ptr<StoreClient> conn_;
-  std::string conn_endpoint_;
-};
 
 }  // namespace
-
-std::string FindStoreBinary() {
-  if (const char* env = std::getenv("FAULTLINE_STORE_BIN"); env && *env) return env;
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec && fs::exists(self.parent_path() / "faultline-store")) {
-    return (self.parent_path() / "faultline-store").string();
-  }
-  return FAULTLINE_STORE_BIN;
-}
 
 Result<std::unique_ptr<BuiltinDb>> BuiltinDb::Start(const BuiltinDbOptions& options, RunLog& log) {
   auto mode = ParseReplicationMode(options.replication);
   if (!mode.ok()) return mode.status();
+  if (options.cluster != nullptr) {
+    ClusterStoreOptions o;
+    o.replication = *mode;
+    o.r = options.r;
+    o.w = options.w;
+    o.extra_args = ServerArgs(options);
+    log.Info("starting faultline-store on " + options.cluster->Describe() + " (" +
+             options.replication + ")");
+    auto store = ClusterStore::Start(*options.cluster, *options.tools, std::move(o));
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<BuiltinDb>(new BuiltinDb(options, std::move(store).value()));
+  }
+  auto binary = FindLocalTool(NodeTool::kStore);
+  if (!binary.ok()) return binary.status();
   LocalClusterOptions o;
   o.node_count = options.nodes;
   o.replication = *mode;
   o.r = options.r;
   o.w = options.w;
-  o.store_binary = FindStoreBinary();
+  o.store_binary = *binary;
   o.run_dir = options.run_dir;
+  o.extra_args = ServerArgs(options);
   log.Info("starting " + std::to_string(options.nodes) + " faultline-store nodes (" +
            options.replication + ") from " + o.store_binary.string());
   auto cluster = LocalCluster::Start(std::move(o));
@@ -106,37 +59,37 @@ std::string BuiltinDb::Describe() const {
   if (options_.replication == "quorum") {
     d += ", r=" + std::to_string(options_.r) + " w=" + std::to_string(options_.w);
   }
+  if (options_.client.read_from_any) d += ", reads from any node";
   return d + ", " + std::to_string(options_.nodes) + " nodes)";
 }
 
 std::vector<std::string> BuiltinDb::Nodes() const {
   std::vector<std::string> names;
-  for (const auto& e : cluster_->Endpoints()) names.push_back(e.name);
+  for (const auto& e : nodes_->Endpoints()) names.push_back(e.name);
   return names;
 }
 
 Result<std::unique_ptr<Client>> BuiltinDb::OpenClient(const std::string& node) {
-  for (const auto& e : cluster_->Endpoints()) {
-    if (e.name == node)
-      return std::unique_ptr<Client>(new BuiltinClient(TcpEndpoint{e.host, e.port}));
+  std::vector<NodeEndpoint> endpoints = nodes_->Endpoints();
+  for (const auto& e : endpoints) {
+    if (e.name == node) {
+      return NewBuiltinClient(options_.client, std::move(endpoints), node, clients_opened_++);
+    }
   }
   return Status::InvalidArgument("no node " + node);
 }
 
 std::optional<std::string> BuiltinDb::Primary() {
-  auto p = cluster_->Primary();
+  auto p = nodes_->Primary();
   if (!p.ok()) return std::nullopt;
   return *p;
 }
 
-Status BuiltinDb::CollectLogs(const std::string& dir) {
-  for (const auto& e : cluster_->Endpoints()) {
-    if (!fs::exists(cluster_->LogPath(e.name))) {
-      return Status::IoError("no log for " + e.name + " at " + cluster_->LogPath(e.name).string());
-    }
-  }
-  (void)dir;
-  return Status::Ok();
+Status BuiltinDb::ClockFaultsSupported() const {
+  if (nodes_->clock_library()) return Status::Ok();
+  return Status::Unsupported(
+      "clock faults need the nodes in network namespaces or on hosts, where faultline-store "
+      "runs under faultline's clock library; local processes share this machine's clock");
 }
 
 }  // namespace faultline

@@ -1,12 +1,17 @@
-// BuiltinDb: the built-in store as the harness sees it (the Db and Client seams): a
-// LocalCluster of faultline-store processes, and clients that follow the primary's hint when
-// a node refuses an op up front. Thread-safe as Db requires; each client is one worker's.
+// BuiltinDb: the built-in store as the harness sees it (the Db and Client seams): its nodes
+// as local processes (LocalCluster) or on a Cluster's nodes (ClusterStore), and clients that
+// follow the primary's hint when a node refuses an op up front (builtin_client.h).
+// Thread-safe as Db requires; each client is one worker's.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
-#include "db/builtin/local_cluster.h"
+#include "control/cluster.h"
+#include "control/node_tools.h"
+#include "db/builtin/builtin_client.h"
+#include "db/builtin/store_nodes.h"
 #include "harness/client.h"
 #include "harness/run_log.h"
 
@@ -16,7 +21,14 @@ struct BuiltinDbOptions {
   int nodes = 5;
   std::string replication = "primary";
   int r = 0, w = 0;
-  std::string run_dir;  // nodes/<n>/ data and logs go here while the run goes
+  std::string run_dir;  // processes: nodes/<n>/ data and logs go here while the run goes
+  // When set, the servers run on these nodes (NodeTools installed there) instead of as
+  // local processes; `nodes` is then the cluster's size.
+  Cluster* cluster = nullptr;
+  const NodeTools* tools = nullptr;
+  // What the clients speak (the workload's ops) and how; client.read_from_any also tells the
+  // servers to answer reads on replicas (--read-from any).
+  BuiltinClientOptions client;
 };
 
 class BuiltinDb : public Db {
@@ -26,21 +38,20 @@ class BuiltinDb : public Db {
   std::string Describe() const override;
   std::vector<std::string> Nodes() const override;
   Result<std::unique_ptr<Client>> OpenClient(const std::string& node) override;
-  Status Kill(const std::string& node) override { return cluster_->Kill(node); }
-  Status Restart(const std::string& node) override { return cluster_->Restart(node); }
+  Status Kill(const std::string& node) override { return nodes_->Kill(node); }
+  Status Restart(const std::string& node) override { return nodes_->Restart(node); }
+  Status Pause(const std::string& node) override { return nodes_->Pause(node); }
+  Status Resume(const std::string& node) override { return nodes_->Resume(node); }
+  Status ClockFaultsSupported() const override;
   std::optional<std::string> Primary() override;
-  // The logs already live in run_dir/nodes/<n>/; this only checks they are there.
-  Status CollectLogs(const std::string& dir) override;
+  Status CollectLogs(const std::string& dir) override { return nodes_->CollectLogs(dir); }
 
  private:
-  BuiltinDb(BuiltinDbOptions options, std::unique_ptr<LocalCluster> cluster)
-      : options_(std::move(options)), cluster_(std::move(cluster)) {}
+  BuiltinDb(BuiltinDbOptions options, std::unique_ptr<StoreNodes> nodes)
+      : options_(std::move(options)), nodes_(std::move(nodes)) {}
   const BuiltinDbOptions options_;
-  std::unique_ptr<LocalCluster> cluster_;
+  std::unique_ptr<StoreNodes> nodes_;
+  std::atomic<uint64_t> clients_opened_{0};  // tells the clients' random streams apart
 };
-
-// Where the faultline-store executable is: $FAULTLINE_STORE_BIN, else next to the running
-// faultline binary, else where this build put it.
-std::string FindStoreBinary();
 
 }  // namespace faultline

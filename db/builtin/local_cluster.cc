@@ -215,26 +215,24 @@ std::vector<NodeEndpoint> LocalCluster::Endpoints() const {
 }
 
 Result<std::string> LocalCluster::Primary() {
-  if (options_.replication == ReplicationMode::kQuorum) {
-    return Status::Unsupported("quorum mode has no primary: every node coordinates");
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string best;
-  int64_t best_term = -1;
-  for (const Node& n : nodes_) {
-    if (n.process == nullptr || n.paused) continue;
-    Result<std::unique_ptr<StoreClient>> client =
-        StoreClient::Connect(kHost, n.port, std::chrono::milliseconds(100));
-    if (!client.ok()) continue;
-    Result<NodeStatus> s =
-        (*client)->GetStatus(SteadyClock::now() + std::chrono::milliseconds(300));
-    if (s.ok() && s->role == "primary" && s->term > best_term) {
-      best = s->name;
-      best_term = s->term;
+  std::vector<NodeEndpoint> live;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Node& n : nodes_) {
+      if (n.process != nullptr && !n.paused) live.push_back(NodeEndpoint{n.name, kHost, n.port});
     }
   }
-  if (best.empty()) return Status::IoError("no running node reports itself primary");
-  return best;
+  return FindPrimary(options_.replication, live);
+}
+
+Status LocalCluster::CollectLogs(const std::string& dir) {
+  for (const auto& e : Endpoints()) {
+    if (!std::filesystem::exists(LogPath(e.name))) {
+      return Status::IoError("no log for " + e.name + " at " + LogPath(e.name).string());
+    }
+  }
+  (void)dir;  // run_dir/nodes is where they were written
+  return Status::Ok();
 }
 
 Status LocalCluster::Stop() {

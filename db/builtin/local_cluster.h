@@ -18,6 +18,7 @@
 #include "core/status.h"
 #include "db/builtin/child_process.h"
 #include "db/builtin/protocol.h"
+#include "db/builtin/store_nodes.h"
 
 namespace faultline {
 
@@ -34,38 +35,35 @@ struct LocalClusterOptions {
   std::vector<std::string> extra_args;  // passed to every node, e.g. "--election-timeout-ms=300"
 };
 
-struct NodeEndpoint {
-  std::string name;
-  std::string host;
-  uint16_t port = 0;
-};
-
-class LocalCluster {
+class LocalCluster : public StoreNodes {
  public:
   // Starts every node and waits until each answers; on failure stops what it started and
   // says which node failed and where its log is.
   static Result<std::unique_ptr<LocalCluster>> Start(LocalClusterOptions options);
   LocalCluster(const LocalCluster&) = delete;
   LocalCluster& operator=(const LocalCluster&) = delete;
-  ~LocalCluster();  // Stop()
+  ~LocalCluster() override;  // Stop()
 
   // SIGKILL (and reap). A killed node stays down until Restart.
-  Status Kill(const std::string& node);
+  Status Kill(const std::string& node) override;
   // Starts the node again on its port and data directory (killing it first if it runs) and
   // waits until it answers.
-  Status Restart(const std::string& node);
-  Status Pause(const std::string& node);   // SIGSTOP
-  Status Resume(const std::string& node);  // SIGCONT
-  std::vector<NodeEndpoint> Endpoints() const;
+  Status Restart(const std::string& node) override;
+  Status Pause(const std::string& node) override;   // SIGSTOP
+  Status Resume(const std::string& node) override;  // SIGCONT
+  std::vector<NodeEndpoint> Endpoints() const override;
   // The running, unpaused node that reports itself primary (the highest term wins if
-  // several do). Unsupported in quorum mode; IoError if no node claims it.
-  Result<std::string> Primary();
+  // several do). Unsupported in quorum and crdt modes; IoError if no node claims it.
+  Result<std::string> Primary() override;
   // SIGTERM every node, SIGKILL what is left after the grace period, reap all. Idempotent.
   Status Stop();
 
   // The node's PID, or 0 when it is not running.
   pid_t Pid(const std::string& node) const;
   std::filesystem::path LogPath(const std::string& node) const;
+  // The logs are written into run_dir/nodes/<n>/ already; this checks they are there.
+  Status CollectLogs(const std::string& dir) override;
+  bool clock_library() const override { return false; }
 
  private:
   struct Node {

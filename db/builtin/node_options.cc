@@ -25,6 +25,13 @@ Status NodeOptions::Validate() {
     return Status::InvalidArgument("--r and --w must be between 1 and the node count (" +
                                    std::to_string(n) + ")");
   }
+  if (read_from_any && mode != ReplicationMode::kPrimary && mode != ReplicationMode::kAsync) {
+    return Status::InvalidArgument(std::string("--read-from any applies to the primary and async "
+                                               "modes, not ") +
+                                   ReplicationModeName(mode));
+  }
+  if (gossip_interval.count() < 1)
+    return Status::InvalidArgument("--gossip-interval-ms must be >= 1");
   return Status::Ok();
 }
 

@@ -39,6 +39,11 @@ struct NodeOptions {
   std::chrono::milliseconds election_timeout{400};
   // How long one peer request may take before the peer counts as unreachable.
   std::chrono::milliseconds peer_timeout{300};
+  // primary/async: replicas answer reads from their own, possibly lagging, state instead of
+  // refusing them (--read-from any): the causality-breaking setting.
+  bool read_from_any = false;
+  // crdt: how often a node sends its counts to every other node.
+  std::chrono::milliseconds gossip_interval{100};
   int lifeline_fd = -1;  // exit when this pipe reports end of file (-1 = none)
 
   size_t Majority() const { return peers.size() / 2 + 1; }

@@ -1,5 +1,7 @@
 #include "db/builtin/primary_backup_engine.h"
 
+#include <algorithm>
+
 namespace faultline {
 
 using nlohmann::json;
@@ -43,9 +45,36 @@ Status PrimaryBackupEngine::Start() {
 
 json PrimaryBackupEngine::Execute(const ClientRequest& request, Deadline deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!IsPrimaryLocked()) return NotPrimaryLocked();
-  if (request.op == ClientOp::kRead) return ReadLocked(lock, request, deadline);
+  const bool read_only = IsReadOnly(request.op);
+  if (!IsPrimaryLocked()) {
+    // --read-from any: a replica answers reads from its own state, however far behind.
+    if (read_only && options_.read_from_any) return ReadReply(request, LookupLocked());
+    return NotPrimaryLocked();
+  }
+  // async: a transfer holds its two accounts between its halves, and every op on them waits,
+  // so this node's clients never see half a transfer (its replicas may: README.md, async).
+  if (!locked_keys_.empty()) {
+    const std::vector<std::string> keys = RequestKeys(request);
+    auto free = [&] {
+      return std::none_of(keys.begin(), keys.end(),
+                          [&](const std::string& k) { return locked_keys_.count(k) > 0; });
+    };
+    changed_.wait_until(lock, deadline, [&] { return stopping_ || free(); });
+    if (!free()) {
+      return ErrorReply(store_error::kUnavailable, /*definite=*/true,
+                        "a transfer in progress still holds the keys of this op");
+    }
+    if (!IsPrimaryLocked()) return NotPrimaryLocked();
+  }
+  if (read_only) return ReadLocked(lock, request, deadline);
+  if (request.op == ClientOp::kTransfer && !synchronous()) {
+    return TransferInHalvesLocked(lock, request);
+  }
   return WriteLocked(lock, request, deadline);
+}
+
+Lookup PrimaryBackupEngine::LookupLocked() const {
+  return [this](const std::string& key) { return log_->Get(key); };
 }
 
 json PrimaryBackupEngine::NotPrimaryLocked() const {
@@ -60,10 +89,8 @@ json PrimaryBackupEngine::NotPrimaryLocked() const {
 
 json PrimaryBackupEngine::ReadLocked(std::unique_lock<std::mutex>& lock,
                                      const ClientRequest& request, Deadline deadline) {
-  // The value as of arrival: every write acknowledged before the read began is in it.
-  std::optional<int64_t> value = log_->Get(request.key);
-  json reply = OkReply();
-  reply["value"] = value ? json(*value) : json(nullptr);
+  // The values as of arrival: every write acknowledged before the read began is in them.
+  json reply = ReadReply(request, LookupLocked());
   if (!synchronous()) return reply;
   // Confirm we are still primary, and that what we return is on a majority.
   const int64_t term = log_->term();
@@ -81,34 +108,53 @@ json PrimaryBackupEngine::ReadLocked(std::unique_lock<std::mutex>& lock,
 
 json PrimaryBackupEngine::WriteLocked(std::unique_lock<std::mutex>& lock,
                                       const ClientRequest& request, Deadline deadline) {
-  int64_t value = request.value;
-  if (request.op == ClientOp::kCas) {
-    std::optional<int64_t> current = log_->Get(request.key);
-    if (!current || *current != request.from) {
-      json reply = ErrorReply(store_error::kCasMismatch, /*definite=*/true,
-                              "expected " + std::to_string(request.from) + ", found " +
-                                  (current ? std::to_string(*current) : "null"));
-      reply["value"] = current ? json(*current) : json(nullptr);
-      return reply;
-    }
-    value = request.to;
-  }
+  // Decided on the primary's whole log, acknowledged or not: nobody else ever orders
+  // writes in this term, and (in primary mode) its log is never rolled back.
+  Decision decision = Decide(request, LookupLocked());
+  if (decision.refused() || decision.changes.empty()) return decision.reply;
   const int64_t term = log_->term();
-  Status st = log_->Append(LogEntry{term, request.key, value});
+  Status st = log_->Append(LogEntry(term, std::move(decision.changes)));
   if (!st.ok()) return ErrorReply(store_error::kInternal, /*definite=*/false, st.message());
-  if (!synchronous()) return OkReply();  // async: acknowledged before it is replicated
+  if (!synchronous()) return decision.reply;  // async: acknowledged before it is replicated
   const int64_t index = log_->LastIndex();
   changed_.notify_all();
   auto stored = [&] { return CountStoredLocked(index, 0) >= options_.Majority(); };
   changed_.wait_until(lock, deadline, [&] {
     return stopping_ || !IsPrimaryLocked() || log_->term() != term || stored();
   });
-  if (stored()) return OkReply();
+  if (stored()) return decision.reply;
   return ErrorReply(store_error::kTimeout, /*definite=*/false,
                     "entry " + std::to_string(index) + " is on " +
                         std::to_string(CountStoredLocked(index, 0)) + " of " +
                         std::to_string(options_.peers.size()) +
                         " nodes, not yet a majority; it may still be applied");
+}
+
+json PrimaryBackupEngine::TransferInHalvesLocked(std::unique_lock<std::mutex>& lock,
+                                                 const ClientRequest& request) {
+  Decision decision = Decide(request, LookupLocked());
+  if (decision.refused()) return decision.reply;
+  const int64_t term = log_->term();
+  Status st = log_->Append(LogEntry(term, {decision.changes[0]}));  // the debit
+  if (!st.ok()) return ErrorReply(store_error::kInternal, /*definite=*/false, st.message());
+  // Hold both accounts (ops on them wait, see Execute), and let everything else run: other
+  // ops, and the shipper, which may send the debit without the credit.
+  locked_keys_.insert(request.from_key);
+  locked_keys_.insert(request.to_key);
+  changed_.notify_all();
+  lock.unlock();
+  std::this_thread::yield();
+  lock.lock();
+  locked_keys_.erase(request.from_key);
+  locked_keys_.erase(request.to_key);
+  changed_.notify_all();
+  if (!IsPrimaryLocked() || log_->term() != term) {
+    return ErrorReply(store_error::kTimeout, /*definite=*/false,
+                      "deposed between the debit and the credit of this transfer");
+  }
+  st = log_->Append(LogEntry(term, {decision.changes[1]}));  // the credit
+  if (!st.ok()) return ErrorReply(store_error::kInternal, /*definite=*/false, st.message());
+  return decision.reply;
 }
 
 size_t PrimaryBackupEngine::CountStoredLocked(int64_t index, uint64_t round) const {

@@ -5,7 +5,11 @@
 //            stored it, a read after a heartbeat round in which a majority still accepted n1.
 //   async    the primary acknowledges at once and ships every replication_interval; replicas
 //            that have not heard from it for election_timeout promote the most up-to-date
-//            reachable replica, which may lose acknowledged writes.
+//            reachable replica, which may lose acknowledged writes. A transfer is two entries
+//            (debit, then credit): the primary holds both accounts between them, so its own
+//            clients see transfers whole, but the log ships with no transaction boundaries,
+//            and a failover may promote a replica that got the debit without the credit.
+// With read_from_any, replicas serve reads from their own state instead of refusing them.
 // Thread-safe: one mutex guards the log and the replication state. Background threads: one
 // shipper per other node (active while this node is primary) and, in async mode, an
 // election watcher.
@@ -17,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -67,8 +72,14 @@ class PrimaryBackupEngine final : public StoreEngine {
   nlohmann::json NotPrimaryLocked() const;
   nlohmann::json ReadLocked(std::unique_lock<std::mutex>& lock, const ClientRequest& request,
                             Deadline deadline);
+  // write, cas, add, transfer (primary mode), bank-init: one log entry.
   nlohmann::json WriteLocked(std::unique_lock<std::mutex>& lock, const ClientRequest& request,
                              Deadline deadline);
+  // async transfer: the debit and the credit as two entries, the lock released between them.
+  nlohmann::json TransferInHalvesLocked(std::unique_lock<std::mutex>& lock,
+                                        const ClientRequest& request);
+  // Reads the log's current state. Use only while holding mu_.
+  Lookup LookupLocked() const;
   // Nodes (this one included) that store entry `index` and answered read round `round`.
   size_t CountStoredLocked(int64_t index, uint64_t round) const;
   void BecomePrimaryLocked(int64_t term);
@@ -105,6 +116,8 @@ class PrimaryBackupEngine final : public StoreEngine {
   Clock::time_point last_heard_{};     // guarded by mu_; last append from our primary
   Clock::time_point next_election_{};  // guarded by mu_
   bool stopping_ = false;              // guarded by mu_
+  // async: the accounts of transfers between their debit and credit; guarded by mu_.
+  std::set<std::string> locked_keys_;
   std::vector<std::thread> threads_;
 };
 

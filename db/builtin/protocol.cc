@@ -10,8 +10,9 @@ Result<ReplicationMode> ParseReplicationMode(std::string_view text) {
   if (text == "primary") return ReplicationMode::kPrimary;
   if (text == "async") return ReplicationMode::kAsync;
   if (text == "quorum") return ReplicationMode::kQuorum;
+  if (text == "crdt") return ReplicationMode::kCrdt;
   return Status::InvalidArgument("replication mode '" + std::string(text) +
-                                 "' is not one of primary, async, quorum");
+                                 "' is not one of primary, async, quorum, crdt");
 }
 
 const char* ReplicationModeName(ReplicationMode mode) {
@@ -22,44 +23,120 @@ const char* ReplicationModeName(ReplicationMode mode) {
       return "async";
     case ReplicationMode::kQuorum:
       return "quorum";
+    case ReplicationMode::kCrdt:
+      return "crdt";
   }
   return "?";
 }
 
-bool IsClientOp(std::string_view op) {
-  return op == "read" || op == "write" || op == "cas" || op == "status";
+namespace {
+
+struct OpName {
+  ClientOp op;
+  const char* name;
+};
+constexpr OpName kOpNames[] = {{ClientOp::kRead, "read"},
+                               {ClientOp::kWrite, "write"},
+                               {ClientOp::kCas, "cas"},
+                               {ClientOp::kStatus, "status"},
+                               {ClientOp::kAdd, "add"},
+                               {ClientOp::kTransfer, "transfer"},
+                               {ClientOp::kReadAccounts, "read-accounts"},
+                               {ClientOp::kBankInit, "bank-init"}};
+
+std::optional<ClientOp> FindClientOp(std::string_view name) {
+  for (const OpName& o : kOpNames) {
+    if (name == o.name) return o.op;
+  }
+  return std::nullopt;
 }
+
+// The fields of each op beyond "op" (and the optional "id" and "timeout_ms").
+Status ParseOpFields(const json& message, ClientRequest* req) {
+  auto string_field = [&](const char* field, std::string* out) {
+    Result<std::string> v = GetString(message, field);
+    if (v.ok()) *out = *v;
+    return v.status();
+  };
+  auto int_field = [&](const char* field, int64_t* out) {
+    Result<int64_t> v = GetInt(message, field);
+    if (v.ok()) *out = *v;
+    return v.status();
+  };
+  switch (req->op) {
+    case ClientOp::kStatus:
+      return Status::Ok();
+    case ClientOp::kRead:
+      return string_field("key", &req->key);
+    case ClientOp::kWrite:
+      FAULTLINE_RETURN_IF_ERROR(string_field("key", &req->key));
+      return int_field("value", &req->value);
+    case ClientOp::kCas:
+      FAULTLINE_RETURN_IF_ERROR(string_field("key", &req->key));
+      FAULTLINE_RETURN_IF_ERROR(int_field("from", &req->from));
+      return int_field("to", &req->to);
+    case ClientOp::kAdd:
+      FAULTLINE_RETURN_IF_ERROR(string_field("key", &req->key));
+      return int_field("delta", &req->delta);
+    case ClientOp::kTransfer:
+      FAULTLINE_RETURN_IF_ERROR(string_field("from", &req->from_key));
+      FAULTLINE_RETURN_IF_ERROR(string_field("to", &req->to_key));
+      FAULTLINE_RETURN_IF_ERROR(int_field("amount", &req->amount));
+      if (req->amount <= 0) return Status::InvalidInput("field 'amount' must be positive");
+      if (req->from_key == req->to_key) {
+        return Status::InvalidInput("fields 'from' and 'to' must name different accounts");
+      }
+      req->allow_negative = GetBoolOr(message, "allow_negative", false);
+      return Status::Ok();
+    case ClientOp::kReadAccounts: {
+      auto keys = message.find("keys");
+      if (keys == message.end() || !keys->is_array() || keys->empty()) {
+        return Status::InvalidInput("field 'keys' must be a non-empty array of strings");
+      }
+      for (const json& k : *keys) {
+        if (!k.is_string()) return Status::InvalidInput("field 'keys' must hold only strings");
+        req->keys.push_back(k.get<std::string>());
+      }
+      return Status::Ok();
+    }
+    case ClientOp::kBankInit: {
+      auto balances = message.find("balances");
+      if (balances == message.end() || !balances->is_object() || balances->empty()) {
+        return Status::InvalidInput("field 'balances' must be a non-empty object {key: int}");
+      }
+      for (auto it = balances->begin(); it != balances->end(); ++it) {
+        Result<int64_t> v = GetInt(json{{"balance", it.value()}}, "balance");
+        if (!v.ok()) {
+          return Status::InvalidInput("balance of '" + it.key() + "' must be a 64-bit integer");
+        }
+        req->balances.emplace_back(it.key(), *v);
+      }
+      return Status::Ok();
+    }
+  }
+  return Status::InvalidInput("unknown op");
+}
+
+}  // namespace
+
+const char* ClientOpName(ClientOp op) {
+  for (const OpName& o : kOpNames) {
+    if (op == o.op) return o.name;
+  }
+  return "?";
+}
+
+bool IsClientOp(std::string_view op) { return FindClientOp(op).has_value(); }
 
 Result<ClientRequest> ParseClientRequest(const json& message) {
   ClientRequest req;
   Result<std::string> op_field = GetString(message, "op");
   if (!op_field.ok()) return op_field.status();
-  const std::string& op = *op_field;
-  if (op == "status") {
-    req.op = ClientOp::kStatus;
-    return req;
-  }
-  Result<std::string> key = GetString(message, "key");
-  if (!key.ok()) return key.status();
-  req.key = *key;
-  if (op == "read") {
-    req.op = ClientOp::kRead;
-  } else if (op == "write") {
-    req.op = ClientOp::kWrite;
-    Result<int64_t> value = GetInt(message, "value");
-    if (!value.ok()) return value.status();
-    req.value = *value;
-  } else if (op == "cas") {
-    req.op = ClientOp::kCas;
-    Result<int64_t> from = GetInt(message, "from");
-    if (!from.ok()) return from.status();
-    Result<int64_t> to = GetInt(message, "to");
-    if (!to.ok()) return to.status();
-    req.from = *from;
-    req.to = *to;
-  } else {
-    return Status::InvalidInput("unknown op '" + op + "'");
-  }
+  std::optional<ClientOp> op = FindClientOp(*op_field);
+  if (!op) return Status::InvalidInput("unknown op '" + *op_field + "'");
+  req.op = *op;
+  FAULTLINE_RETURN_IF_ERROR(ParseOpFields(message, &req));
+  if (req.op == ClientOp::kStatus) return req;
   Result<std::optional<int64_t>> timeout = GetNullableInt(message, "timeout_ms");
   if (!timeout.ok()) return timeout.status();
   req.timeout_ms = *timeout;

@@ -8,12 +8,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 
 namespace faultline {
 
-enum class ReplicationMode { kPrimary, kAsync, kQuorum };
+enum class ReplicationMode { kPrimary, kAsync, kQuorum, kCrdt };
 
 Result<ReplicationMode> ParseReplicationMode(std::string_view text);
 const char* ReplicationModeName(ReplicationMode mode);
@@ -26,21 +28,34 @@ inline constexpr char kCasMismatch[] = "cas-mismatch";  // definite: the compare
 inline constexpr char kUnavailable[] = "unavailable";   // definite: nothing was changed
 inline constexpr char kTimeout[] = "timeout";           // indefinite: it may still take effect
 inline constexpr char kInternal[] = "internal";         // indefinite
+inline constexpr char kUnsupported[] = "unsupported";   // definite: the mode does not serve it
+inline constexpr char kNotFound[] = "not-found";        // definite: a transfer names no account
+inline constexpr char kInsufficientFunds[] = "insufficient-funds";  // definite
 }  // namespace store_error
 
-enum class ClientOp { kRead, kWrite, kCas, kStatus };
+enum class ClientOp { kRead, kWrite, kCas, kStatus, kAdd, kTransfer, kReadAccounts, kBankInit };
+
+// The op's name on the wire ("read-accounts").
+const char* ClientOpName(ClientOp op);
 
 // A validated client request.
 struct ClientRequest {
   ClientOp op = ClientOp::kRead;
-  std::string key;
-  int64_t value = 0;                  // write
-  int64_t from = 0;                   // cas
-  int64_t to = 0;                     // cas
+  std::string key;                                        // read, write, cas, add
+  int64_t value = 0;                                      // write
+  int64_t from = 0;                                       // cas
+  int64_t to = 0;                                         // cas
+  int64_t delta = 0;                                      // add
+  std::string from_key, to_key;                           // transfer: the accounts' keys
+  int64_t amount = 0;                                     // transfer, > 0
+  bool allow_negative = false;                            // transfer: may `from` go below zero?
+  std::vector<std::string> keys;                          // read-accounts
+  std::vector<std::pair<std::string, int64_t>> balances;  // bank-init, in the order sent
   std::optional<int64_t> timeout_ms;  // the client's remaining patience, if it sent one
 };
 
-// True for the ops ParseClientRequest handles (read, write, cas, status).
+// True for the ops ParseClientRequest handles (read, write, cas, status, add, transfer,
+// read-accounts, bank-init).
 bool IsClientOp(std::string_view op);
 // REQUIRES: IsClientOp(message["op"]). InvalidInput names the missing or mistyped field.
 Result<ClientRequest> ParseClientRequest(const nlohmann::json& message);

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <system_error>
 
+#include "db/builtin/commands.h"
+
 namespace faultline {
 
 using nlohmann::json;
@@ -84,23 +86,31 @@ Status QuorumEngine::Start() {
 
 json QuorumEngine::Execute(const ClientRequest& request, Deadline deadline) {
   if (request.op == ClientOp::kWrite) return QuorumWrite(request.key, request.value, deadline);
-  Result<Versioned> current = QuorumRead(request.key, deadline);
-  if (!current.ok()) {
-    return ErrorReply(store_error::kUnavailable, /*definite=*/true, current.status().message());
+  // Everything else reads first, each key by its own quorum read: no snapshot across keys.
+  std::unordered_map<std::string, std::optional<int64_t>> found;
+  for (const std::string& key : RequestKeys(request)) {
+    Result<Versioned> current = QuorumRead(key, deadline);
+    if (!current.ok()) {
+      return ErrorReply(store_error::kUnavailable, /*definite=*/true,
+                        "key '" + key + "': " + current.status().message());
+    }
+    found[key] = current->value;
   }
-  json value = current->value ? json(*current->value) : json(nullptr);
-  if (request.op == ClientOp::kRead) {
-    json reply = OkReply();
-    reply["value"] = value;
-    return reply;
+  const Lookup lookup = [&found](const std::string& key) {
+    auto it = found.find(key);
+    return it == found.end() ? std::nullopt : it->second;
+  };
+  if (IsReadOnly(request.op)) return ReadReply(request, lookup);
+  // Decide on what the read quorums said, then write each changed key on its own: cas, add
+  // and transfer are read-modify-write, not atomic, and a failure part way leaves the keys
+  // already written.
+  Decision decision = Decide(request, lookup);
+  if (decision.refused()) return decision.reply;
+  for (const KeyChange& change : decision.changes) {
+    json written = QuorumWrite(change.key, ApplyChange(change, lookup(change.key)), deadline);
+    if (!GetBoolOr(written, "ok", false)) return written;
   }
-  if (current->value != request.from) {  // cas: compare on what the read quorum said
-    json reply = ErrorReply(store_error::kCasMismatch, /*definite=*/true,
-                            "expected " + std::to_string(request.from) + ", found " + value.dump());
-    reply["value"] = value;
-    return reply;
-  }
-  return QuorumWrite(request.key, request.to, deadline);
+  return decision.reply;
 }
 
 Result<QuorumEngine::Versioned> QuorumEngine::QuorumRead(const std::string& key,

@@ -2,7 +2,9 @@
 // every key as (value, timestamp, writer) and keeps the newest (last writer wins). A write
 // goes to W nodes (the coordinator first, then the next ones in --peers order), stamped with
 // the coordinator's wall clock; a read takes the newest of R replies; no read repair, no
-// anti-entropy; cas is read-compare-write and not atomic. Persisted in DATA_DIR/lww.jsonl.
+// anti-entropy; cas, add and transfer are read-modify-write (one quorum read per key, then one
+// quorum write per changed key) and not atomic, nor is read-accounts (a quorum read per key).
+// Persisted in DATA_DIR/lww.jsonl.
 // Thread-safe: one mutex guards the local map; peer calls run outside it.
 #pragma once
 

@@ -1,4 +1,4 @@
-// faultline-store: one node of the built-in replicated register store (README.md).
+// faultline-store: one node of the built-in replicated store (README.md).
 //   Example: faultline-store --name n1 --listen 127.0.0.1:7001
 //       --peers n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003
 //       --replication primary --data-dir /tmp/n1 --log /tmp/n1.log
@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "db/builtin/crdt_engine.h"
 #include "db/builtin/file_logger.h"
 #include "db/builtin/node_options.h"
 #include "db/builtin/primary_backup_engine.h"
@@ -24,15 +25,19 @@ namespace {
 namespace po = boost::program_options;
 
 Result<NodeOptions> ParseFlags(int argc, char** argv) {
-  std::string listen, peers, mode = "primary", data_dir, log_file;
+  std::string listen, peers, mode = "primary", data_dir, log_file, read_from = "primary";
   int op_timeout = 1000, interval = 75, heartbeat = 50, election = 400, peer_timeout = 300;
+  int gossip = 100;
   NodeOptions o;
   po::options_description desc("faultline-store options");
   desc.add_options()("help", "print this help")("name", po::value(&o.name),
                                                 "this node's name, one of --peers")(
       "listen", po::value(&listen), "host:port to serve clients and peers on")(
       "peers", po::value(&peers), "every node as name=host:port,...; the first starts as primary")(
-      "replication", po::value(&mode), "primary | async | quorum")(
+      "replication", po::value(&mode), "primary | async | quorum | crdt")(
+      "read-from", po::value(&read_from),
+      "primary | any: primary/async replicas refuse reads, or serve them from their own state")(
+      "gossip-interval-ms", po::value(&gossip), "crdt: period of sending counts to peers (100)")(
       "r", po::value(&o.r), "quorum: replies per read (default: majority)")(
       "w", po::value(&o.w), "quorum: acks per write (default: majority)")(
       "data-dir", po::value(&data_dir), "this node's own directory for its files")(
@@ -57,6 +62,11 @@ Result<NodeOptions> ParseFlags(int argc, char** argv) {
   Result<ReplicationMode> parsed_mode = ParseReplicationMode(mode);
   if (!parsed_mode.ok()) return parsed_mode.status();
   o.mode = *parsed_mode;
+  if (read_from != "primary" && read_from != "any") {
+    return Status::InvalidArgument("--read-from '" + read_from + "' is not one of primary, any");
+  }
+  o.read_from_any = read_from == "any";
+  o.gossip_interval = std::chrono::milliseconds(gossip);
   Result<TcpEndpoint> endpoint = TcpEndpoint::Parse(listen);
   if (!endpoint.ok()) return Status::InvalidArgument("--listen: " + endpoint.status().message());
   o.listen = *endpoint;
@@ -119,6 +129,8 @@ int Main(int argc, char** argv) {
   std::unique_ptr<StoreEngine> engine;
   if (options->mode == ReplicationMode::kQuorum) {
     engine = std::make_unique<QuorumEngine>(*options, **logger);
+  } else if (options->mode == ReplicationMode::kCrdt) {
+    engine = std::make_unique<CrdtEngine>(*options, **logger);
   } else {
     engine = std::make_unique<PrimaryBackupEngine>(*options, **logger);
   }

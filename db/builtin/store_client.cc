@@ -27,6 +27,32 @@ StoreClient::Reply StoreClient::Cas(const std::string& key, int64_t from, int64_
   return Op(json{{"op", "cas"}, {"key", key}, {"from", from}, {"to", to}}, deadline);
 }
 
+StoreClient::Reply StoreClient::Add(const std::string& key, int64_t delta, Deadline deadline) {
+  return Op(json{{"op", "add"}, {"key", key}, {"delta", delta}}, deadline);
+}
+
+StoreClient::Reply StoreClient::Transfer(const std::string& from, const std::string& to,
+                                         int64_t amount, bool allow_negative, Deadline deadline) {
+  return Op(json{{"op", "transfer"},
+                 {"from", from},
+                 {"to", to},
+                 {"amount", amount},
+                 {"allow_negative", allow_negative}},
+            deadline);
+}
+
+StoreClient::Reply StoreClient::ReadAccounts(const std::vector<std::string>& keys,
+                                             Deadline deadline) {
+  return Op(json{{"op", "read-accounts"}, {"keys", keys}}, deadline);
+}
+
+StoreClient::Reply StoreClient::BankInit(
+    const std::vector<std::pair<std::string, int64_t>>& balances, Deadline deadline) {
+  json map = json::object();
+  for (const auto& [key, balance] : balances) map[key] = balance;
+  return Op(json{{"op", "bank-init"}, {"balances", std::move(map)}}, deadline);
+}
+
 Result<NodeStatus> StoreClient::GetStatus(Deadline deadline) {
   bool maybe_sent = false;
   Result<json> reply = Call(json{{"op", "status"}}, deadline, &maybe_sent);
@@ -81,6 +107,18 @@ StoreClient::Reply StoreClient::Op(json request, Deadline deadline) {
   if (value.ok()) out.value = *value;
   if (GetBoolOr(*reply, "ok", false)) {
     out.kind = Kind::kOk;
+    auto values = reply->find("values");
+    if (values != reply->end() && values->is_object()) {
+      for (auto it = values->begin(); it != values->end(); ++it) {
+        Result<std::optional<int64_t>> v = GetNullableInt(json{{"v", it.value()}}, "v");
+        if (!v.ok()) {  // an ok we cannot read: it happened, but we do not know what it said
+          out.kind = Kind::kUnknown;
+          out.error = "unreadable value of '" + it.key() + "' in reply: " + reply->dump();
+          return out;
+        }
+        out.values[it.key()] = *v;
+      }
+    }
     return out;
   }
   out.kind = GetBoolOr(*reply, "definite", false) ? Kind::kFail : Kind::kUnknown;

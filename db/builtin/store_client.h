@@ -1,14 +1,18 @@
-// StoreClient: a client of one faultline-store node — register reads, writes and cas over one
-// TCP connection, each bounded by a deadline, with every outcome sorted into ok / fail /
+// StoreClient: a client of one faultline-store node — register reads, writes and cas, counter
+// adds, bank transfers, reads of several accounts and the bank's set-up — over one TCP
+// connection, each bounded by a deadline, with every outcome sorted into ok / fail /
 // unknown the way a Jepsen history needs it. Not thread-safe: give each worker its own.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "db/builtin/net.h"
@@ -27,9 +31,11 @@ class StoreClient {
     };
     Kind kind = Kind::kUnknown;
     std::optional<int64_t> value;  // read: the value; failed cas: the value found, if sent
-    std::string error;             // "code: message" when not kOk
-    std::string primary_hint;      // not-primary: the node the server named as primary
-    std::string primary_address;   // ... and its host:port, to redirect to
+    // read-accounts: each key asked for and its value (nullopt: absent)
+    std::map<std::string, std::optional<int64_t>> values;
+    std::string error;            // "code: message" when not kOk
+    std::string primary_hint;     // not-primary: the node the server named as primary
+    std::string primary_address;  // ... and its host:port, to redirect to
 
     bool ok() const { return kind == Kind::kOk; }
   };
@@ -43,6 +49,12 @@ class StoreClient {
   Reply Read(const std::string& key, Deadline deadline);
   Reply Write(const std::string& key, int64_t value, Deadline deadline);
   Reply Cas(const std::string& key, int64_t from, int64_t to, Deadline deadline);
+  Reply Add(const std::string& key, int64_t delta, Deadline deadline);
+  Reply Transfer(const std::string& from, const std::string& to, int64_t amount,
+                 bool allow_negative, Deadline deadline);
+  Reply ReadAccounts(const std::vector<std::string>& keys, Deadline deadline);
+  // Sets every key to its balance unless one of them already exists (safe to retry).
+  Reply BankInit(const std::vector<std::pair<std::string, int64_t>>& balances, Deadline deadline);
   // The node's self-report (role, primary, term, log length).
   Result<NodeStatus> GetStatus(Deadline deadline);
 

@@ -9,16 +9,65 @@ namespace faultline {
 
 using nlohmann::json;
 
-Result<LogEntry> LogEntry::FromJson(const json& j) {
-  if (!j.is_array() || j.size() != 3 || !j[1].is_string()) {
-    return Status::InvalidInput("a log entry must be [term, key, value]");
+namespace {
+
+constexpr char kShapes[] =
+    "a log entry must be [term, key, value] or [term, [[\"set\"|\"add\", key, value], ...]]";
+
+Result<int64_t> IntAt(const json& j, size_t i) { return GetInt(json{{"n", j[i]}}, "n"); }
+
+Result<KeyChange> ChangeFromJson(const json& j) {
+  if (!j.is_array() || j.size() != 3 || !j[0].is_string() || !j[1].is_string()) {
+    return Status::InvalidInput(kShapes);
   }
-  json obj{{"t", j[0]}, {"v", j[2]}};
-  Result<int64_t> term = GetInt(obj, "t");
-  if (!term.ok()) return term.status();
-  Result<int64_t> value = GetInt(obj, "v");
+  const std::string kind = j[0].get<std::string>();
+  if (kind != "set" && kind != "add") return Status::InvalidInput(kShapes);
+  Result<int64_t> value = IntAt(j, 2);
   if (!value.ok()) return value.status();
-  return LogEntry{*term, j[1].get<std::string>(), *value};
+  return KeyChange{j[1].get<std::string>(),
+                   kind == "set" ? KeyChange::Kind::kSet : KeyChange::Kind::kAdd, *value};
+}
+
+}  // namespace
+
+json LogEntry::ToJson() const {
+  if (changes.size() == 1 && changes[0].kind == KeyChange::Kind::kSet) {
+    return json::array({term, changes[0].key, changes[0].value});
+  }
+  json list = json::array();
+  for (const KeyChange& c : changes) {
+    list.push_back(json::array({c.kind == KeyChange::Kind::kSet ? "set" : "add", c.key, c.value}));
+  }
+  return json::array({term, std::move(list)});
+}
+
+Result<LogEntry> LogEntry::FromJson(const json& j) {
+  if (!j.is_array() || j.empty()) return Status::InvalidInput(kShapes);
+  Result<int64_t> term = IntAt(j, 0);
+  if (!term.ok()) return term.status();
+  if (j.size() == 3 && j[1].is_string()) {
+    Result<int64_t> value = IntAt(j, 2);
+    if (!value.ok()) return value.status();
+    return LogEntry(*term, j[1].get<std::string>(), *value);
+  }
+  if (j.size() != 2 || !j[1].is_array()) return Status::InvalidInput(kShapes);
+  LogEntry entry;
+  entry.term = *term;
+  for (const json& c : j[1]) {
+    Result<KeyChange> change = ChangeFromJson(c);
+    if (!change.ok()) return change.status();
+    entry.changes.push_back(std::move(*change));
+  }
+  return entry;
+}
+
+void StoreLog::ApplyToState(const LogEntry& entry) {
+  for (const KeyChange& c : entry.changes) {
+    auto it = state_.find(c.key);
+    const std::optional<int64_t> current =
+        it == state_.end() ? std::nullopt : std::optional<int64_t>(it->second);
+    state_[c.key] = ApplyChange(c, current);
+  }
 }
 
 Result<std::unique_ptr<StoreLog>> StoreLog::Open(const std::filesystem::path& dir) {
@@ -38,7 +87,7 @@ Result<std::unique_ptr<StoreLog>> StoreLog::Open(const std::filesystem::path& di
       return Status::InvalidInput(log_path.string() + ":" + std::to_string(i + 1) + ": " +
                                   entry.status().message());
     }
-    log->state_[entry->key] = entry->value;
+    log->ApplyToState(*entry);
     log->entries_.push_back(std::move(*entry));
   }
   std::ifstream term_file(dir / "term");
@@ -61,7 +110,7 @@ std::optional<int64_t> StoreLog::Get(const std::string& key) const {
 Status StoreLog::Append(const LogEntry& entry) {
   FAULTLINE_RETURN_IF_ERROR(file_->Append(entry.ToJson().dump()));
   entries_.push_back(entry);
-  state_[entry.key] = entry.value;
+  ApplyToState(entry);
   return Status::Ok();
 }
 
@@ -72,7 +121,7 @@ Status StoreLog::TruncateFrom(int64_t index) {
   std::vector<std::string> lines;
   lines.reserve(entries_.size());
   for (const LogEntry& e : entries_) {
-    state_[e.key] = e.value;
+    ApplyToState(e);
     lines.push_back(e.ToJson().dump());
   }
   return file_->Rewrite(lines);

@@ -1,6 +1,6 @@
-// StoreLog: a node's replicated log of register writes and the state it implies, used by the
-// primary and async modes. Persisted in DATA_DIR/log.jsonl (entry i is line i, as
-// [term,key,value]) and DATA_DIR/term. Not thread-safe: the engine's mutex guards it.
+// StoreLog: a node's replicated log of changes and the state it implies, used by the primary
+// and async modes. Persisted in DATA_DIR/log.jsonl (entry i is line i, see LogEntry::ToJson)
+// and DATA_DIR/term. Not thread-safe: the engine's mutex guards it.
 #pragma once
 
 #include <cstdint>
@@ -14,15 +14,25 @@
 
 #include "core/status.h"
 #include "db/builtin/append_file.h"
+#include "db/builtin/commands.h"
 
 namespace faultline {
 
+// One log entry: changes applied together, atomically, in order.
 struct LogEntry {
   int64_t term = 0;
-  std::string key;
-  int64_t value = 0;
+  std::vector<KeyChange> changes;
 
-  nlohmann::json ToJson() const { return nlohmann::json::array({term, key, value}); }
+  LogEntry() = default;
+  LogEntry(int64_t term, std::vector<KeyChange> changes)
+      : term(term), changes(std::move(changes)) {}
+  // A register write: key := value.
+  LogEntry(int64_t term, std::string key, int64_t value)
+      : term(term), changes{{std::move(key), KeyChange::Kind::kSet, value}} {}
+
+  // A single write as [term,key,value] (the original form); anything else as
+  // [term,[["set"|"add",key,value],…]].
+  nlohmann::json ToJson() const;
   static Result<LogEntry> FromJson(const nlohmann::json& j);
 };
 
@@ -51,6 +61,7 @@ class StoreLog {
  private:
   StoreLog(std::filesystem::path dir, std::unique_ptr<AppendFile> file)
       : dir_(std::move(dir)), file_(std::move(file)) {}
+  void ApplyToState(const LogEntry& entry);
 
   std::filesystem::path dir_;
   std::unique_ptr<AppendFile> file_;

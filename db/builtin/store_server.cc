@@ -96,7 +96,8 @@ json StoreServer::HandleLine(std::string_view line, uint64_t connection) {
   if (request.is_object() && request.contains("id")) reply["id"] = request["id"];
   const std::string op = request.is_object() ? GetStringOr(request, "op", "") : "";
   const bool ok = GetBoolOr(reply, "ok", false);
-  const bool routine = op == "status" || op == "append" || op == "q_get" || op == "q_put";
+  const bool routine =
+      op == "status" || op == "append" || op == "q_get" || op == "q_put" || op == "gossip";
   if (!routine || !ok) {
     logger_.Log("c", connection, ": ", Abbreviate(line), " -> ",
                 Abbreviate(reply.dump(-1, ' ', false, json::error_handler_t::replace)));

@@ -29,3 +29,16 @@ assert_no_nodes_left() {
     fail "nodes left running"
   fi
 }
+
+# The local cluster of the latest run (named in its faultline.log) is gone: no namespace,
+# /etc/netns entry, state or node directory, and no process mentions it.
+assert_cluster_gone() {
+  local name
+  name=$(sed -n 's/.*building local cluster \([a-z0-9-]*\) .*/\1/p' "$ROOT/latest/faultline.log" | head -1)
+  [[ -n $name ]] || fail "no local cluster named in $ROOT/latest/faultline.log"
+  if ip netns list | grep -q "^fl-$name-"; then ip netns list >&2; fail "namespaces of $name left"; fi
+  [[ ! -e /etc/netns/fl-$name-n1 ]] || fail "/etc/netns/fl-$name-n1 left"
+  [[ ! -e /var/lib/faultline/clusters/$name ]] || fail "state of $name left"
+  [[ ! -e /var/lib/faultline/nodes/$name ]] || fail "node directories of $name left"
+  if pgrep -af "$name" | grep -v pgrep >/dev/null; then pgrep -af "$name" >&2; fail "processes of $name left"; fi
+}

@@ -2,7 +2,7 @@
 # SIGKILL of faultline mid-run leaves a history prefix that `faultline check` accepts and
 # `faultline analyze` re-checks, and the store's nodes exit with it (their lifeline closes).
 source "$(dirname "$0")/lib.sh"
-"$FAULTLINE" test --results "$ROOT" --time-limit 30 --seed 13 >/dev/null 2>&1 &
+"$FAULTLINE" test --cluster processes --results "$ROOT" --time-limit 30 --seed 13 >/dev/null 2>&1 &
 pid=$!
 sleep 3
 kill -KILL "$pid"

@@ -5,9 +5,9 @@
 source "$(dirname "$0")/lib.sh"
 SEEDS=${SEEDS:-5}
 for seed in $(seq 1 "$SEEDS"); do
-  run_test 1 --replication async --nodes 5 --concurrency 10 --time-limit 6 --seed "$seed" \
-    --nemesis kill-primary --nemesis-interval 2
-  run_test 1 --replication quorum --r 1 --w 1 --nodes 5 --concurrency 10 --time-limit 3 \
+  run_test 1 --cluster processes --replication async --nodes 5 --concurrency 10 --time-limit 8 --seed "$seed" \
+    --nemesis kill-primary --nemesis-interval 1.5
+  run_test 1 --cluster processes --replication quorum --r 1 --w 1 --nodes 5 --concurrency 10 --time-limit 3 \
     --seed "$seed"
 done
 assert_no_nodes_left

@@ -36,7 +36,7 @@ Ran RunOnce(MemoryMode mode, double seconds, uint64_t seed) {
   MemoryDb db(mode);
   RegisterWorkload workload(RegisterWorkloadOptions{spec.ops_per_key, 100});
   RunLog log;
-  return {Runner(spec, db, workload, log).Run(*dir), *dir};
+  return {Runner(spec, db, workload, /*nemesis=*/nullptr, log).Run(*dir), *dir};
 }
 
 TEST(RunnerTest, LinearizableStoreIsValidAndHistoryRechecks) {

@@ -1,0 +1,57 @@
+// RemoteCluster: a Cluster over hosts the user gives (`--nodes h1,h2,…`), reached over SSH
+// with host keys checked strictly against known_hosts. Node names are the host names as
+// given; each host gets a per-run directory. Thread-safe after construction (each host's
+// Remote serializes its calls).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "control/cluster.h"
+#include "control/ssh_remote.h"
+
+namespace faultline {
+
+struct RemoteClusterOptions {
+  std::vector<std::string> hosts;  // DNS names or IPv4 addresses, in node order
+  std::string user = "root";
+  std::string private_key_file;  // ed25519 or ECDSA (see SshRemoteOptions)
+  std::string passphrase;        // of the key, if any
+  int port = 22;
+  std::string known_hosts_file;  // default: ~/.ssh/known_hosts of the user running faultline
+  // node_dir(i) = <base_dir>/<run_id>/<host> on host i; a run id is made from the time and PID
+  // when empty. Letters, digits, '.', '_' and '-' only.
+  std::string base_dir = "/var/tmp/faultline";
+  std::string run_id;
+  std::chrono::milliseconds connect_timeout{10000};
+};
+
+class RemoteCluster final : public Cluster {
+ public:
+  // Resolves every host to IPv4, connects to all of them in parallel (an unknown host or a
+  // changed key is an error that says what to do) and creates each node directory.
+  static Result<std::unique_ptr<RemoteCluster>> Connect(const RemoteClusterOptions& options);
+
+  std::string Describe() const override;  // "remote cluster (3 hosts: db1, db2, db3)"
+  const std::vector<ClusterNode>& nodes() const override { return nodes_; }
+  Remote& remote(size_t i) override { return *remotes_.at(i); }
+  // The local address of the SSH connection to the first host.
+  std::string control_address() const override { return control_address_; }
+  bool local() const override { return false; }
+  std::string node_dir(size_t i) const override { return node_dirs_.at(i); }
+
+ private:
+  RemoteCluster() = default;
+
+  std::vector<ClusterNode> nodes_;
+  std::vector<std::unique_ptr<SshRemote>> remotes_;
+  std::string control_address_;
+  std::vector<std::string> node_dirs_;
+};
+
+// ~/.ssh/known_hosts of the user running faultline ($HOME, else the password database).
+std::string DefaultKnownHostsFile();
+
+}  // namespace faultline

@@ -1,0 +1,35 @@
+// Clock faults through faultline's clock library (nemesis/clock): each node's database runs
+// with LD_PRELOAD=libfaultline_clock.so reading its offset from NodeTools::ClockFile, and this
+// fault sets that offset with the faultline-clock tool on the node — never the host's clock.
+// "bump": a random subset of nodes jumps by ±[max/10, max] ms; "strobe": a subset's clock
+// oscillates by up to max ms every few ms. Recorded as start-clock {node: offset…} and
+// stop-clock (all offsets back to 0). Called by one FaultSchedule at a time.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "control/cluster.h"
+#include "control/node_tools.h"
+#include "nemesis/fault.h"
+
+namespace faultline {
+
+class ClockFault : public Fault {
+ public:
+  ClockFault(Cluster& cluster, const NodeTools& tools, int max_skew_ms);
+  std::string name() const override { return "clock"; }
+  FaultEvent Begin(Random& rng) override;
+  std::optional<FaultEvent> End() override;
+
+ private:
+  Status Set(size_t node, const std::vector<std::string>& args);
+
+  Cluster& cluster_;
+  const NodeTools& tools_;
+  const int max_skew_ms_;
+  std::set<size_t> skewed_;  // nodes whose offset is not 0
+};
+
+}  // namespace faultline

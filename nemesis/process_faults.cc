@@ -1,0 +1,67 @@
+#include "nemesis/process_faults.h"
+
+namespace faultline {
+namespace {
+
+Value NodesValue(const std::vector<std::string>& nodes) {
+  if (nodes.size() == 1) return Value::String(nodes[0]);
+  Value::List l;
+  for (const auto& n : nodes) l.push_back(Value::String(n));
+  return Value::MakeList(std::move(l));
+}
+
+}  // namespace
+
+ProcessFault::ProcessFault(Db& db, Action action, bool primary_only)
+    : db_(db), action_(action), primary_only_(primary_only) {}
+
+std::string ProcessFault::name() const {
+  return std::string(action_ == Action::kKill ? "kill" : "pause") +
+         (primary_only_ ? "-primary" : "");
+}
+
+FaultEvent ProcessFault::Begin(Random& rng) {
+  FaultEvent e;
+  e.f = action_ == Action::kKill ? "kill" : "pause";
+  std::string target;
+  if (primary_only_) {
+    std::optional<std::string> primary = db_.Primary();
+    if (!primary) {
+      e.value = Value::String("primary");
+      e.error = "no primary is known";
+      return e;
+    }
+    target = *primary;
+  } else {
+    std::vector<std::string> nodes = db_.Nodes();
+    target = nodes[rng.Uniform(nodes.size())];
+  }
+  e.value = Value::String(target);
+  Status s = action_ == Action::kKill ? db_.Kill(target) : db_.Pause(target);
+  if (s.ok()) {
+    hit_.push_back(target);
+  } else {
+    e.error = s.message();
+  }
+  return e;
+}
+
+std::optional<FaultEvent> ProcessFault::End() {
+  if (hit_.empty()) return std::nullopt;
+  FaultEvent e;
+  e.f = action_ == Action::kKill ? "start" : "resume";
+  e.value = NodesValue(hit_);
+  std::vector<std::string> failed;
+  for (const auto& node : hit_) {
+    Status s = action_ == Action::kKill ? db_.Restart(node) : db_.Resume(node);
+    if (!s.ok()) {
+      failed.push_back(node);
+      e.error += (e.error.empty() ? "" : "; ") + s.message();
+    }
+  }
+  // A node that did not come back is tried again by the next End (HealAll at the latest).
+  hit_ = std::move(failed);
+  return e;
+}
+
+}  // namespace faultline

@@ -1,0 +1,30 @@
+// Process faults through the database's own seam (Db::Kill/Restart, Db::Pause/Resume):
+// "kill" / "pause" hit one random node, "kill-primary" / "pause-primary" the node the
+// database names as its primary/leader. Recorded as kill…start and pause…resume.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/client.h"
+#include "nemesis/fault.h"
+
+namespace faultline {
+
+class ProcessFault : public Fault {
+ public:
+  enum class Action { kKill, kPause };
+  ProcessFault(Db& db, Action action, bool primary_only);
+
+  std::string name() const override;
+  FaultEvent Begin(Random& rng) override;
+  std::optional<FaultEvent> End() override;
+
+ private:
+  Db& db_;
+  const Action action_;
+  const bool primary_only_;
+  std::vector<std::string> hit_;  // nodes killed or paused and not yet restarted/resumed
+};
+
+}  // namespace faultline

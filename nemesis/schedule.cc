@@ -1,0 +1,64 @@
+#include "nemesis/schedule.h"
+
+#include <thread>
+
+namespace faultline {
+namespace {
+
+Clock::duration Seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+}  // namespace
+
+FaultSchedule::FaultSchedule(std::vector<std::unique_ptr<Fault>> faults, double interval_s,
+                             uint64_t seed)
+    : faults_(std::move(faults)), interval_s_(interval_s), seed_(seed) {}
+
+void FaultSchedule::Emit(const FaultEvent& e, const FaultRecorder& record) {
+  Op op;
+  op.process = kNemesisProcess;
+  op.type = OpType::kInfo;
+  op.f = e.f;
+  op.value = e.value;
+  if (!e.error.empty()) op.error = e.error;
+  record(std::move(op));
+}
+
+void FaultSchedule::Run(Clock::time_point end, const std::function<bool()>& stop,
+                        const FaultRecorder& record) {
+  if (faults_.empty()) return;
+  Random rng = Random::Stream(seed_, 1u << 20);
+  // Sleeps until t; false when the run is over first.
+  auto wait_until = [&](Clock::time_point t) {
+    while (Clock::now() < t && Clock::now() < end && !stop()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return Clock::now() < end && !stop();
+  };
+  std::vector<Fault*> bag;  // the faults not yet used in this round
+  while (wait_until(Clock::now() + Seconds(interval_s_ * (0.5 + rng.UniformDouble())))) {
+    if (bag.empty()) {
+      for (auto& f : faults_) bag.push_back(f.get());
+    }
+    const size_t pick = rng.Uniform(bag.size());
+    Fault* fault = bag[pick];
+    bag.erase(bag.begin() + static_cast<std::ptrdiff_t>(pick));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Emit(fault->Begin(rng), record);
+    }
+    wait_until(Clock::now() + Seconds(interval_s_ * (0.25 + 0.5 * rng.UniformDouble())));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto e = fault->End()) Emit(*e, record);
+  }
+}
+
+void FaultSchedule::HealAll(const FaultRecorder& record) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& f : faults_) {
+    if (auto e = f->End()) Emit(*e, record);
+  }
+}
+
+}  // namespace faultline

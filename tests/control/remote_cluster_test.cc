@@ -1,0 +1,164 @@
+// RemoteCluster against the sshds of a local cluster, as if they were real hosts, with a
+// known_hosts file the test writes with ssh-keyscan: the good case, an unknown host, a
+// changed key.
+#include "control/remote_cluster.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/control/test_cluster.h"
+
+namespace faultline {
+namespace {
+
+using testing::ClusterGuard;
+using testing::kTimeout;
+using testing::TempDir;
+
+class RemoteClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FAULTLINE_REQUIRE_ROOT();
+    guard_ = std::make_unique<ClusterGuard>(testing::TestClusterName("r"));
+    local_ = testing::UpOrFail(guard_->name(), 2);
+    ASSERT_NE(local_, nullptr);
+    base_dir_ = "/var/tmp/faultline-test-" + std::to_string(::getpid());
+  }
+  void TearDown() override {
+    std::filesystem::remove_all(base_dir_);
+    local_.reset();
+    guard_.reset();
+  }
+
+  // `ssh-keyscan` of the given nodes' addresses (hashed with -H when asked).
+  std::string Keyscan(const std::vector<size_t>& nodes, bool hashed = false) {
+    std::vector<std::string> argv = {"ssh-keyscan", "-t", "ed25519"};
+    if (hashed) argv.push_back("-H");
+    for (size_t i : nodes) argv.push_back(local_->nodes()[i].address);
+    Result<LocalResult> r = RunLocal(argv);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r->out : "";
+  }
+
+  RemoteClusterOptions Options(const std::string& known_hosts) {
+    RemoteClusterOptions o;
+    for (const auto& n : local_->nodes()) o.hosts.push_back(n.address);
+    o.private_key_file = local_->state().client_key;
+    o.known_hosts_file = known_hosts;
+    o.base_dir = base_dir_;
+    o.run_id = "run1";
+    return o;
+  }
+
+  std::unique_ptr<ClusterGuard> guard_;
+  std::unique_ptr<NetnsCluster> local_;
+  std::string base_dir_;
+  TempDir tmp_;
+};
+
+TEST_F(RemoteClusterTest, ConnectsToHostsInKnownHosts) {
+  std::ofstream(tmp_ / "known_hosts") << "# written by the test\n" << Keyscan({0, 1});
+  Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(Options(tmp_ / "known_hosts"));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  RemoteCluster& rc = **c;
+  EXPECT_FALSE(rc.local());
+  ASSERT_EQ(rc.nodes().size(), 2u);
+  EXPECT_EQ(rc.control_address(), local_->control_address());
+  EXPECT_EQ(rc.node_dir(0), base_dir_ + "/run1/" + rc.nodes()[0].name);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(rc.nodes()[i].name, local_->nodes()[i].address);
+    EXPECT_EQ(rc.nodes()[i].address, local_->nodes()[i].address);
+    Result<std::string> out = ExecChecked(
+        rc.remote(i), "hostname; test -d " + ShellQuote(rc.node_dir(i)) + " && echo dir", kTimeout);
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    EXPECT_EQ(*out, "n" + std::to_string(i + 1) + "\ndir\n");
+  }
+  EXPECT_NE(rc.Describe().find("2 hosts"), std::string::npos) << rc.Describe();
+}
+
+TEST_F(RemoteClusterTest, HashedKnownHostsWork) {
+  std::ofstream(tmp_ / "known_hosts") << Keyscan({0, 1}, /*hashed=*/true);
+  Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(Options(tmp_ / "known_hosts"));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+}
+
+TEST_F(RemoteClusterTest, UnknownHostIsRefusedWithWhatToDo) {
+  std::ofstream(tmp_ / "known_hosts") << Keyscan({0});  // n2 missing
+  Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(Options(tmp_ / "known_hosts"));
+  ASSERT_FALSE(c.ok());
+  const std::string& m = c.status().message();
+  const std::string n2 = local_->nodes()[1].address;
+  EXPECT_NE(m.find("host " + n2 + " is not in"), std::string::npos) << m;
+  EXPECT_NE(m.find("ssh-keyscan"), std::string::npos) << m;
+  EXPECT_NE(m.find(local_->state().nodes[1].host_key_sha256), std::string::npos) << m;
+}
+
+TEST_F(RemoteClusterTest, ChangedHostKeyIsRefused) {
+  // n1's address with n2's key: what a reinstalled (or impersonated) host looks like.
+  std::string line = Keyscan({1});
+  const std::string n1 = local_->nodes()[0].address, n2 = local_->nodes()[1].address;
+  line.replace(line.find(n2), n2.size(), n1);
+  std::ofstream(tmp_ / "known_hosts") << line << Keyscan({1});
+  Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(Options(tmp_ / "known_hosts"));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("does not match"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("ssh-keygen -R " + n1), std::string::npos);
+}
+
+// A host whose known_hosts entry is of another type than libssh2's first choice (here only
+// its ECDSA key is listed, ed25519 is preferred), on a port other than 22.
+TEST_F(RemoteClusterTest, FindsTheListedKeyTypeOnAnotherPort) {
+  const std::string dir = local_->node_dir(0) + "/sshd2";
+  const std::string cfg = dir + "/sshd_config";
+  const std::string address = local_->nodes()[0].address;
+  Result<std::string> started = ExecChecked(
+      local_->remote(0),
+      "mkdir -p " + dir + " && chmod 700 " + dir + " && cd " + dir +
+          " && ssh-keygen -q -t ed25519 -N '' -f ed && ssh-keygen -q -t ecdsa -N '' -f ec && "
+          "printf 'ListenAddress " + address + ":2222\\nHostKey " + dir + "/ed\\nHostKey " +
+          dir + "/ec\\nAuthorizedKeysFile " + local_->state().state_dir +
+          "/authorized_keys\\nUsePAM no\\nPidFile none\\n' > " + cfg +
+          " && /usr/sbin/sshd -f " + cfg +
+          " && for i in $(seq 200); do (exec 3<>/dev/tcp/" + address +
+          "/2222) 2>/dev/null && break; sleep 0.05; done && cat ec.pub",
+      kTimeout);
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  std::istringstream pub(*started);
+  std::string type, blob;
+  pub >> type >> blob;
+  std::ofstream(tmp_ / "known_hosts") << "[" << address << "]:2222 " << type << " " << blob
+                                      << "\n";
+  SshRemoteOptions o;
+  o.host = address;
+  o.port = 2222;
+  o.private_key_file = local_->state().client_key;
+  o.known_hosts_file = tmp_ / "known_hosts";
+  SshRemote remote(o);
+  Result<std::string> out = ExecChecked(remote, "hostname", kTimeout);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(*out, "n1\n");
+}
+
+TEST_F(RemoteClusterTest, MissingKnownHostsFileSaysHowToCreateIt) {
+  Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(Options(tmp_ / "absent"));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find(tmp_ / "absent"), std::string::npos);
+  EXPECT_NE(c.status().message().find("ssh-keyscan"), std::string::npos);
+}
+
+TEST(RemoteClusterOptionsTest, BadOptionsAreRefused) {
+  RemoteClusterOptions o;
+  EXPECT_EQ(RemoteCluster::Connect(o).status().code(), Status::Code::kInvalidArgument);
+  o.hosts = {"a", "a"};
+  EXPECT_EQ(RemoteCluster::Connect(o).status().code(), Status::Code::kInvalidArgument);
+  o.hosts = {"a"};
+  o.private_key_file = "/k";
+  o.run_id = "../escape";
+  EXPECT_EQ(RemoteCluster::Connect(o).status().code(), Status::Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace faultline

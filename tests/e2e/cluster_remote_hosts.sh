@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `faultline test --nodes HOST,HOST,…` on hosts reached only over SSH (key, known_hosts):
+# here the hosts are the nodes of a local cluster brought up with `faultline cluster up`,
+# which faultline then treats like remote machines — the tools are uploaded, the store is
+# started over SSH, partitions and clock faults run there, logs are downloaded.
+source "$(dirname "$0")/lib.sh"
+[[ $(id -u) -eq 0 ]] || { echo "skip: needs root"; exit 0; }
+name=e2eh$$
+trap '"$FAULTLINE" cluster down --name "$name" >/dev/null 2>&1; rm -rf "$ROOT"' EXIT
+"$FAULTLINE" cluster up --name "$name" --nodes 3 >"$ROOT/up.txt" || fail "cluster up"
+state=/var/lib/faultline/clusters/$name
+hosts=$(sed -n 's/^  n[0-9] *\([0-9.]*\) .*/\1/p' "$ROOT/up.txt" | paste -sd,)
+[[ $hosts == *,*,* ]] || { cat "$ROOT/up.txt" >&2; fail "no node addresses in cluster up's output"; }
+run_test 0 --nodes "$hosts" --ssh-key "$state/id_ed25519" --known-hosts "$state/known_hosts" \
+  --replication primary --concurrency 6 --time-limit 10 --seed 51 \
+  --nemesis partition,kill,clock --nemesis-interval 2
+first=${hosts%%,*}
+[[ -s $ROOT/latest/nodes/$first/store.log ]] || fail "no store.log downloaded for $first"
+grep -q '"f":"start-clock"' "$ROOT/latest/history.jsonl" || fail "no clock fault"
+grep -q "\"ssh_key\": \"$state/id_ed25519\"" "$ROOT/latest/test.json" || fail "test.json lacks the key path"
+# An unknown host key is refused with a message that says what to do.
+: >"$ROOT/empty_known_hosts"
+"$FAULTLINE" test --results "$ROOT/x" --nodes "$hosts" --ssh-key "$state/id_ed25519" \
+  --known-hosts "$ROOT/empty_known_hosts" --time-limit 1 >"$ROOT/x.txt" 2>&1
+code=$?
+[[ $code -eq 4 ]] || { cat "$ROOT/x.txt" >&2; fail "unknown host key: exit $code, expected 4"; }
+grep -qi "known_hosts" "$ROOT/x.txt" || { cat "$ROOT/x.txt" >&2; fail "no known_hosts advice"; }
+echo "ok"

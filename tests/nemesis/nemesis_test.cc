@@ -1,0 +1,233 @@
+// The nemesis without nodes: the iptables commands NodeNetwork sends, the schedule's
+// begin/end pairing and HealAll, and process faults through a fake Db.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+
+#include "nemesis/make_nemesis.h"
+#include "nemesis/node_network.h"
+#include "nemesis/process_faults.h"
+#include "nemesis/schedule.h"
+#include "tests/nemesis/fake_cluster.h"
+
+namespace faultline {
+namespace {
+
+bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+TEST(NodeNetworkTest, PartitionDropsTheGrudgeAndExemptsTheControlHost) {
+  FakeCluster c(3);
+  NodeNetwork net(c);
+  ASSERT_TRUE(net.Prepare().ok());
+  ASSERT_TRUE(net.SetPartition({{"n1", {"n2", "n3"}}, {"n2", {"n1"}}, {"n3", {"n1"}}}).ok());
+  const std::string n1 = c.recording(0).commands().back();
+  EXPECT_TRUE(Has(n1, "-A faultline-partition -s 10.9.0.1 -j RETURN")) << n1;
+  EXPECT_TRUE(Has(n1, "-A faultline-partition -s 10.9.0.12 -j DROP")) << n1;
+  EXPECT_TRUE(Has(n1, "-A faultline-partition -s 10.9.0.13 -j DROP")) << n1;
+  const std::string n2 = c.recording(1).commands().back();
+  EXPECT_TRUE(Has(n2, "-s 10.9.0.11 -j DROP")) << n2;
+  EXPECT_FALSE(Has(n2, "10.9.0.13 -j DROP")) << n2;
+  // The control host's exemption comes before any drop.
+  EXPECT_LT(n1.find("10.9.0.1 -j RETURN"), n1.find("-j DROP"));
+  // Heal: every node's chain is reset and nothing dropped.
+  ASSERT_TRUE(net.SetPartition({}).ok());
+  for (int i = 0; i < 3; ++i) {
+    const std::string cmd = c.recording(i).commands().back();
+    EXPECT_TRUE(Has(cmd, "-F faultline-partition")) << cmd;
+    EXPECT_FALSE(Has(cmd, "DROP")) << cmd;
+  }
+}
+
+TEST(NodeNetworkTest, PrepareHooksEveryChainAndTeardownRemovesThem) {
+  FakeCluster c(2);
+  NodeNetwork net(c);
+  ASSERT_TRUE(net.Prepare().ok());
+  const std::string prep = c.recording(0).commands().back();
+  EXPECT_TRUE(Has(prep, "-I INPUT -j faultline-partition")) << prep;
+  EXPECT_TRUE(Has(prep, "-I INPUT -j faultline-loss")) << prep;
+  EXPECT_TRUE(Has(prep, "-I OUTPUT -j faultline-delay")) << prep;
+  EXPECT_TRUE(Has(prep, "-A faultline-delay -d 10.9.0.1 -j RETURN")) << prep;
+  ASSERT_TRUE(net.Teardown().ok());
+  const std::string down = c.recording(1).commands().back();
+  for (const char* chain : {"faultline-partition", "faultline-loss", "faultline-delay"}) {
+    EXPECT_TRUE(Has(down, std::string("-X ") + chain)) << down;
+  }
+}
+
+TEST(NodeNetworkTest, LossAndDelayOnlyOnTargets) {
+  FakeCluster c(3);
+  NodeNetwork net(c);
+  ASSERT_TRUE(net.SetLoss({"n2"}, 0.25).ok());
+  EXPECT_TRUE(Has(c.recording(1).commands().back(), "--probability 0.2500 -j DROP"));
+  EXPECT_FALSE(Has(c.recording(0).commands().back(), "statistic"));
+  ASSERT_TRUE(net.SetDelay({"n3"}, 7).ok());
+  EXPECT_TRUE(Has(c.recording(2).commands().back(), "-j NFQUEUE --queue-num 7 --queue-bypass"));
+  EXPECT_FALSE(Has(c.recording(0).commands().back(), "NFQUEUE"));
+}
+
+TEST(NodeNetworkTest, AFailingNodeFailsTheUpdateWithItsName) {
+  FakeCluster c(3);
+  NodeNetwork net(c);
+  c.recording(2).set_fail(true);
+  Status s = net.SetPartition({{"n1", {"n3"}}, {"n3", {"n1"}}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(Has(s.message(), "n3")) << s.message();
+}
+
+// A fault that counts its begins and ends.
+class CountingFault : public Fault {
+ public:
+  explicit CountingFault(std::string name) : name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+  FaultEvent Begin(Random&) override {
+    ++begins;
+    open = true;
+    return {"start-" + name_, Value::String("n1"), ""};
+  }
+  std::optional<FaultEvent> End() override {
+    if (!open) return std::nullopt;
+    open = false;
+    ++ends;
+    return FaultEvent{"stop-" + name_, Value(), ""};
+  }
+  int begins = 0, ends = 0;
+  bool open = false;
+
+ private:
+  std::string name_;
+};
+
+TEST(FaultScheduleTest, EveryBeginIsEndedAndHealAllEndsWhatIsOpen) {
+  auto* a = new CountingFault("a");
+  auto* b = new CountingFault("b");
+  std::vector<std::unique_ptr<Fault>> faults;
+  faults.emplace_back(a);
+  faults.emplace_back(b);
+  FaultSchedule schedule(std::move(faults), 0.02, 42);
+  std::vector<Op> ops;
+  std::mutex mu;
+  FaultRecorder record = [&](Op op) {
+    std::lock_guard<std::mutex> lock(mu);
+    ops.push_back(std::move(op));
+  };
+  schedule.Run(Clock::now() + std::chrono::milliseconds(400), [] { return false; }, record);
+  schedule.HealAll(record);
+  EXPECT_GT(a->begins + b->begins, 2);
+  EXPECT_GT(a->begins, 0);  // drawn in rounds: each fault every round
+  EXPECT_GT(b->begins, 0);
+  EXPECT_LE(std::abs(a->begins - b->begins), 1);
+  EXPECT_EQ(a->begins, a->ends);
+  EXPECT_EQ(b->begins, b->ends);
+  ASSERT_FALSE(ops.empty());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    EXPECT_EQ(ops[i].process, kNemesisProcess);
+    EXPECT_EQ(ops[i].type, OpType::kInfo);
+    // Strictly alternating: one fault at a time.
+    EXPECT_EQ(ops[i].f.rfind(i % 2 == 0 ? "start-" : "stop-", 0), 0u) << i << ": " << ops[i].f;
+  }
+}
+
+TEST(FaultScheduleTest, StopEndsTheRunEarly) {
+  auto* a = new CountingFault("a");
+  std::vector<std::unique_ptr<Fault>> faults;
+  faults.emplace_back(a);
+  FaultSchedule schedule(std::move(faults), 0.01, 1);
+  std::atomic<bool> stop{true};
+  schedule.Run(Clock::now() + std::chrono::seconds(60), [&] { return stop.load(); },
+               [](Op) {});
+  EXPECT_EQ(a->begins, 0);
+}
+
+// A Db whose nodes are names; kill/pause succeed unless the node is "broken".
+class NamesDb : public Db {
+ public:
+  std::string Describe() const override { return "names"; }
+  std::vector<std::string> Nodes() const override { return {"n1", "n2", "n3"}; }
+  Result<std::unique_ptr<Client>> OpenClient(const std::string&) override {
+    return Status::Unsupported("no clients");
+  }
+  Status Kill(const std::string& n) override { return Act("kill", n); }
+  Status Restart(const std::string& n) override { return Act("restart", n); }
+  Status Pause(const std::string& n) override { return Act("pause", n); }
+  Status Resume(const std::string& n) override { return Act("resume", n); }
+  std::optional<std::string> Primary() override { return primary; }
+  Status CollectLogs(const std::string&) override { return Status::Ok(); }
+
+  Status Act(const std::string& what, const std::string& node) {
+    actions.push_back(what + " " + node);
+    if (node == broken) return Status::IoError(node + " is broken");
+    return Status::Ok();
+  }
+  std::vector<std::string> actions;
+  std::optional<std::string> primary = "n2";
+  std::string broken;
+};
+
+TEST(ProcessFaultTest, KillPrimaryHitsThePrimaryAndRestartsIt) {
+  NamesDb db;
+  ProcessFault f(db, ProcessFault::Action::kKill, /*primary_only=*/true);
+  Random rng(1);
+  FaultEvent e = f.Begin(rng);
+  EXPECT_EQ(e.f, "kill");
+  EXPECT_EQ(e.value.as_string(), "n2");
+  EXPECT_TRUE(e.error.empty());
+  auto end = f.End();
+  ASSERT_TRUE(end.has_value());
+  EXPECT_EQ(end->f, "start");
+  EXPECT_EQ(end->value.as_string(), "n2");
+  EXPECT_FALSE(f.End().has_value());
+  EXPECT_EQ(db.actions, (std::vector<std::string>{"kill n2", "restart n2"}));
+}
+
+TEST(ProcessFaultTest, NoPrimaryIsRecordedAsAFailedFault) {
+  NamesDb db;
+  db.primary.reset();
+  ProcessFault f(db, ProcessFault::Action::kPause, true);
+  Random rng(1);
+  FaultEvent e = f.Begin(rng);
+  EXPECT_EQ(e.f, "pause");
+  EXPECT_FALSE(e.error.empty());
+  EXPECT_FALSE(f.End().has_value());
+  EXPECT_TRUE(db.actions.empty());
+}
+
+TEST(ProcessFaultTest, ANodeThatDoesNotComeBackIsRetriedByTheNextEnd) {
+  NamesDb db;
+  ProcessFault f(db, ProcessFault::Action::kPause, true);
+  Random rng(1);
+  (void)f.Begin(rng);
+  db.broken = "n2";
+  auto first = f.End();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->error.empty());
+  db.broken.clear();
+  auto second = f.End();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(second->error.empty());
+  EXPECT_FALSE(f.End().has_value());
+}
+
+TEST(MakeNemesisTest, NetworkFaultsNeedACluster) {
+  Status s = ValidateFaults({"kill", "partition"}, /*have_cluster=*/false);
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(Has(s.message(), "--cluster processes")) << s.message();
+  EXPECT_TRUE(ValidateFaults({"kill", "pause-primary"}, false).ok());
+  EXPECT_TRUE(ValidateFaults({"partition-ring", "clock", "loss", "delay"}, true).ok());
+  Status unknown = ValidateFaults({"earthquake"}, true);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_TRUE(Has(unknown.message(), "earthquake")) << unknown.message();
+}
+
+TEST(MakeNemesisTest, ClockFaultsAreRefusedWhenTheDbCannotTakeThem) {
+  NamesDb db;  // does not run under the clock library
+  FakeCluster c(3);
+  NemesisOptions o;
+  o.faults = {"clock"};
+  auto n = MakeNemesis(o, db, &c, nullptr);
+  ASSERT_FALSE(n.ok());
+  EXPECT_TRUE(Has(n.status().message(), "clock library")) << n.status().message();
+}
+
+}  // namespace
+}  // namespace faultline
