@@ -95,15 +95,16 @@ Result<std::unique_ptr<Workload>> MakeWorkload(const TestSpec& spec) {
 
 namespace {
 
-// A run's cluster is named run<PID>. One whose faultline process is gone (SIGKILL, a crash)
-// was never taken down: remove it before building a new one.
+// A run's cluster is named run<PID>-<random> (test_command.cc). One whose faultline process
+// is gone (SIGKILL, a crash) was never taken down: remove it before building a new one.
 void RemoveLeftoverClusters(RunLog& log) {
   for (const std::string& name : NetnsCluster::List()) {
-    if (name.size() <= 3 || name.compare(0, 3, "run") != 0 ||
-        name.find_first_not_of("0123456789", 3) != std::string::npos) {
+    const size_t dash = name.find('-');
+    if (name.compare(0, 3, "run") != 0 || dash == std::string::npos || dash == 3 ||
+        name.find_first_not_of("0123456789", 3) != dash) {
       continue;
     }
-    const long pid = std::stol(name.substr(3, 9));
+    const long pid = std::stol(name.substr(3, dash - 3));
     if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
     Status s = NetnsCluster::Down(name);
     log.Info("removed the leftovers of cluster " + name + " (its faultline process " +

@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -29,6 +30,14 @@ std::vector<std::string> SplitCommas(const std::string& s) {
     if (!part.empty()) out.push_back(part);
   }
   return out;
+}
+
+// run<PID>-<random>: the PID lets the next run see that this one's process is gone (and
+// remove what it left); the suffix keeps a reused PID from taking over a left cluster's name.
+std::string RunClusterName() {
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%05x", static_cast<unsigned>(std::random_device()() & 0xfffff));
+  return "run" + std::to_string(::getpid()) + "-" + suffix;
 }
 
 std::string FaultHelp() {
@@ -151,7 +160,7 @@ int RunTest(const std::vector<std::string>& args) {
   }
   // Torn down in reverse order on every path out: faults healed and their rules removed,
   // the database stopped, then the cluster (unless kept).
-  auto cluster = MakeCluster(spec, "run" + std::to_string(::getpid()), log);
+  auto cluster = MakeCluster(spec, RunClusterName(), log);
   if (!cluster.ok()) {
     std::cerr << "setup failed: " << cluster.status().message() << "\n";
     log.Info("setup failed: " + cluster.status().message());
@@ -191,6 +200,14 @@ int RunTest(const std::vector<std::string>& args) {
   nemesis->reset();  // removes the nodes' fault rules
   if (Status s = (*db)->CollectLogs(*run_dir + "/nodes"); !s.ok()) log.Info(s.message());
   db->reset();  // stops every node before we report
+  if (auto* local = dynamic_cast<NetnsCluster*>(cluster->get())) {
+    if (spec.keep_cluster) {
+      std::cout << "cluster kept: faultline cluster down --name " << local->state().name << "\n";
+    } else if (Status s = local->TearDown(); !s.ok()) {
+      std::cerr << "warning: " << s.message() << "\n";
+      log.Info("cluster teardown: " + s.message());
+    }
+  }
   cluster->reset();
   if (!report.status.ok()) {
     std::cerr << (report.setup_failed ? "setup failed: " : "faultline: ")

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 [[ $(id -u) -eq 0 ]] || { echo "skip: needs root"; exit 0; }
 run_test 0 --cluster local --replication primary --nodes 5 --concurrency 10 --time-limit 30 \
-  --seed 21 --nemesis partition,kill,pause,clock,loss --nemesis-interval 3
+  --seed 21 --nemesis partition,kill,pause,clock,loss --nemesis-interval 2
 assert_cluster_gone
 for f in start-partition kill pause start-clock start-loss; do
   grep -q "\"f\":\"$f\"" "$ROOT/latest/history.jsonl" || fail "no $f in the history"

@@ -12,8 +12,8 @@ state=/var/lib/faultline/clusters/$name
 hosts=$(sed -n 's/^  n[0-9] *\([0-9.]*\) .*/\1/p' "$ROOT/up.txt" | paste -sd,)
 [[ $hosts == *,*,* ]] || { cat "$ROOT/up.txt" >&2; fail "no node addresses in cluster up's output"; }
 run_test 0 --nodes "$hosts" --ssh-key "$state/id_ed25519" --known-hosts "$state/known_hosts" \
-  --replication primary --concurrency 6 --time-limit 10 --seed 51 \
-  --nemesis partition,kill,clock --nemesis-interval 2
+  --replication primary --concurrency 6 --time-limit 12 --seed 51 \
+  --nemesis partition,kill,clock --nemesis-interval 1
 first=${hosts%%,*}
 [[ -s $ROOT/latest/nodes/$first/store.log ]] || fail "no store.log downloaded for $first"
 grep -q '"f":"start-clock"' "$ROOT/latest/history.jsonl" || fail "no clock fault"

@@ -16,14 +16,14 @@ kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 killed="$ROOT/latest"
 killed=$(readlink -f "$killed")
-ip netns list | grep -q "^fl-run$pid-n1" || fail "the killed run's cluster is not there to clean up"
+ip netns list | grep -q "^fl-run$pid-[0-9a-f]*-n1" || fail "the killed run's cluster is not there to clean up"
 "$FAULTLINE" analyze "$killed" >/dev/null
 [[ $? -le 1 ]] || fail "analyze of the killed run failed"
 grep -q '"truncated": true' "$killed/results.json" || fail "results.json not marked truncated"
 # The next run cleans up after the killed one.
 run_test 0 --cluster local --nodes 3 --time-limit 2 --seed 42
-grep -q "removed the leftovers of cluster run$pid" "$ROOT/latest/faultline.log" ||
-  fail "the next run did not remove run$pid's cluster"
+grep -q "removed the leftovers of cluster run$pid-" "$ROOT/latest/faultline.log" ||
+  fail "the next run did not remove the cluster of run $pid"
 ln -sfn "$killed" "$ROOT/latest"
 assert_cluster_gone
 echo "ok"
