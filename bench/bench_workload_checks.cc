@@ -229,6 +229,10 @@ int Register(const Flags& f, const History& h) {
   const double ratio = ab.median / (a.median + b.median);
   std::printf("  joint / (sum alone) = %.3f / (%.3f + %.3f) = %.2f (target <= 0.6)\n", ab.median,
               a.median, b.median, ratio);
+  // The ratio above rewards checkers that leave a core idle when alone; this one does not:
+  // 0.5 means the pair keeps both cores busy, 1.0 that it runs as if on one.
+  std::printf("  joint / (sum of CPU alone) = %.3f / (%.2f + %.2f) = %.2f\n", ab.median, a.cpu,
+              b.cpu, ab.median / (a.cpu + b.cpu));
   return a.verdict >= 0 && b.verdict >= 0 && ab.verdict >= 0 ? 0 : 1;
 }
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace faultline {
@@ -82,13 +83,60 @@ static Result<std::string> ReadWholeFile(const std::string& path) {
   if (!in) {
     return Status::IoError(path + ": cannot open: " + std::strerror(errno));
   }
+  // A regular file is read straight into one string of its size (a 250 MB history must not
+  // be held twice); a pipe or other stream of unknown size goes through a stringstream.
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size >= 0 && in) {
+    std::string text(static_cast<size_t>(size), '\0');
+    in.seekg(0, std::ios::beg);
+    if (!in.read(text.data(), size) || in.gcount() != size) {
+      return Status::IoError(path + ": read error");
+    }
+    return text;
+  }
+  in.clear();
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) return Status::IoError(path + ": read error");
   return ss.str();
 }
 
+// JSON Lines from a regular file are parsed while it is read (see ReadJsonlOps); nullopt: not
+// JSON Lines (by `format`, or by its first 64 KB), or not a regular file.
+static std::optional<Result<LoadedHistory>> StreamJsonl(const std::string& path,
+                                                        HistoryFormat format) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0 || !in) return std::nullopt;
+  in.seekg(0, std::ios::beg);
+  if (format == HistoryFormat::kAuto) {
+    std::string prefix(size_t{64} << 10, '\0');
+    in.read(prefix.data(), std::streamsize(prefix.size()));
+    prefix.resize(size_t(in.gcount()));
+    // Only whitespace so far says nothing about the format: read the whole file.
+    if (prefix.find_first_not_of(" \t\r\n,") == std::string::npos && size_t(size) > prefix.size())
+      return std::nullopt;
+    if (DetectHistoryFormat(prefix) != HistoryFormat::kJsonl) return std::nullopt;
+    in.clear();
+    in.seekg(0, std::ios::beg);
+    if (!in) return std::nullopt;
+  } else if (format != HistoryFormat::kJsonl) {
+    return std::nullopt;
+  }
+  std::string warning;
+  Result<std::vector<Op>> ops = ReadJsonlOps(in, path, size_t(size), &warning);
+  if (!ops.ok()) return Result<LoadedHistory>(ops.status());
+  Result<History> h = History::Make(std::move(ops).value(), path);
+  if (!h.ok()) return Result<LoadedHistory>(h.status());
+  return Result<LoadedHistory>(
+      LoadedHistory{std::move(h).value(), HistoryFormat::kJsonl, std::move(warning)});
+}
+
 Result<LoadedHistory> ReadHistoryFile(const std::string& path, HistoryFormat format) {
+  if (auto streamed = StreamJsonl(path, format)) return std::move(*streamed);
   Result<std::string> text = ReadWholeFile(path);
   if (!text.ok()) return text.status();
   return ParseHistory(*text, path, format);

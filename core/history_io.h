@@ -2,6 +2,7 @@
 // Free functions; thread-safe (no shared state).
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,10 @@ Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& sou
 // crash) is dropped and described in *warning instead of failing the whole file.
 Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
                                       std::string* warning = nullptr);
+// The same read from a stream a chunk at a time, so the file is never held whole (a 1M-op
+// history is ~250 MB of text); `size_hint` is the expected size in bytes (0: unknown).
+Result<std::vector<Op>> ReadJsonlOps(std::istream& in, const std::string& source,
+                                     size_t size_hint, std::string* warning = nullptr);
 Result<std::vector<Op>> ParseEdnOps(std::string_view text, const std::string& source);
 Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source);
 

@@ -2,6 +2,9 @@
 // the 1M-op benchmark histories are ~200 MB, which a DOM library parses several times slower.
 #include <simdjson.h>
 
+#include <algorithm>
+#include <istream>
+
 #include "core/history_io.h"
 #include "core/line_cursor.h"
 
@@ -39,12 +42,16 @@ Value ReadValue(dom::element v, int depth) {
     case dom::element_type::STRING:
       return Value::String(std::string(Get(v.get_string(), "string")));
     case dom::element_type::ARRAY: {
+      // Sized up front: a vector grown one push at a time ends up to twice too large, and a
+      // 1M-op history holds a million of these.
       Value::List list;
+      list.reserve(dom::array(v).size());
       for (dom::element elem : dom::array(v)) list.push_back(ReadValue(elem, depth + 1));
       return Value::MakeList(std::move(list));
     }
     case dom::element_type::OBJECT: {
       Value::Map map;
+      map.reserve(dom::object(v).size());
       for (dom::key_value_pair kv : dom::object(v)) {
         map.emplace_back(std::string(kv.key), ReadValue(kv.value, depth + 1));
       }
@@ -126,30 +133,35 @@ Op ReadOp(dom::element doc) {
   return op;
 }
 
-}  // namespace
-
-Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
-                                      std::string* warning) {
-  simdjson::padded_string buf(text);
-  dom::parser parser;
-  std::vector<Op> ops;
-  ops.reserve(text.size() / 80);
-  const char* base = buf.data();
+// Parses the lines of `text` into ops. simdjson reads up to SIMDJSON_PADDING bytes past a
+// document (their content does not matter): a line with that many readable bytes after it
+// (`readable` counts them from text.data()) is parsed in place, others are copied into padded
+// storage, so the history text is never held twice. Lines are numbered from `first_line`.
+Status ParseLines(std::string_view text, size_t readable, int64_t first_line,
+                  const std::string& source, dom::parser* parser, std::string* warning,
+                  std::vector<Op>* ops) {
+  const char* base = text.data();
+  simdjson::padded_string tail;
   for (LineCursor cur(text); cur.Next();) {
-    const int64_t line = cur.number();
+    const int64_t line = first_line + cur.number() - 1;
     size_t b = cur.begin(), e = cur.end();
     while (b < e && std::isspace(static_cast<unsigned char>(base[b]))) ++b;
     while (e > b && std::isspace(static_cast<unsigned char>(base[e - 1]))) --e;
     if (b == e) continue;
     try {
       dom::element doc;
-      if (auto err = parser.parse(base + b, e - b, false).get(doc); err) {
+      const char* json = base + b;
+      if (e + simdjson::SIMDJSON_PADDING > readable) {
+        tail = simdjson::padded_string(json, e - b);
+        json = tail.data();
+      }
+      if (auto err = parser->parse(json, e - b, false).get(doc); err) {
         throw LineError{std::string("malformed JSON (") + simdjson::error_message(err) +
                         "); expected one JSON object per line"};
       }
       Op op = ReadOp(doc);
       op.line = line;
-      ops.push_back(std::move(op));
+      ops->push_back(std::move(op));
     } catch (const LineError& err) {
       // A line is complete only once its newline is written: a bad last line without one is
       // a write cut short by a crash, which leaves the lines before it a valid prefix.
@@ -161,6 +173,49 @@ Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& 
       }
       return Status::InvalidInput(source + ":" + std::to_string(line) + ": " + err.what);
     }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
+                                      std::string* warning) {
+  dom::parser parser;
+  std::vector<Op> ops;
+  ops.reserve(text.size() / 80);
+  if (Status s = ParseLines(text, text.size(), 1, source, &parser, warning, &ops); !s.ok())
+    return s;
+  return ops;
+}
+
+Result<std::vector<Op>> ReadJsonlOps(std::istream& in, const std::string& source,
+                                     size_t size_hint, std::string* warning) {
+  constexpr size_t kChunk = size_t{8} << 20;
+  dom::parser parser;
+  std::vector<Op> ops;
+  ops.reserve(size_hint / 80);
+  // buf[0, len) holds the unparsed text: the start of a line cut by the last chunk, then the
+  // new chunk; the rest of buf is room, so every line in it has padding after it.
+  std::string buf;
+  size_t len = 0;
+  int64_t next_line = 1;
+  for (bool eof = false; !eof;) {
+    buf.resize(std::max(buf.size(), len + kChunk + simdjson::SIMDJSON_PADDING));
+    in.read(buf.data() + len, std::streamsize(kChunk));
+    if (in.bad()) return Status::IoError(source + ": read error");
+    const size_t got = size_t(in.gcount());
+    len += got;
+    eof = got < kChunk;
+    const size_t nl = std::string_view(buf.data(), len).rfind('\n');
+    const size_t end = eof ? len : nl == std::string_view::npos ? 0 : nl + 1;
+    if (end == 0) continue;
+    const std::string_view text(buf.data(), end);
+    Status s = ParseLines(text, buf.size(), next_line, source, &parser, warning, &ops);
+    if (!s.ok()) return s;
+    next_line += std::count(text.begin(), text.end(), '\n');
+    buf.erase(0, end);
+    len -= end;
   }
   return ops;
 }

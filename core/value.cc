@@ -3,8 +3,44 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <variant>
 
 namespace faultline {
+
+void Value::ThrowKindMismatch() { throw std::bad_variant_access(); }
+
+void Value::CopyFrom(const Value& o) {
+  switch (o.kind_) {
+    case Kind::kString: u_.s = new std::string(*o.u_.s); break;
+    case Kind::kList: u_.l = new List(*o.u_.l); break;
+    case Kind::kMap: u_.m = new Map(*o.u_.m); break;
+    default: u_ = o.u_;
+  }
+  kind_ = o.kind_;
+}
+
+void Value::Free() {
+  switch (kind_) {
+    case Kind::kString: delete u_.s; break;
+    case Kind::kList: delete u_.l; break;
+    case Kind::kMap: delete u_.m; break;
+    default: break;
+  }
+}
+
+bool Value::operator==(const Value& o) const {
+  if (kind_ != o.kind_) return false;
+  switch (kind_) {
+    case Kind::kNull: return true;
+    case Kind::kBool: return u_.b == o.u_.b;
+    case Kind::kInt: return u_.i == o.u_.i;
+    case Kind::kDouble: return u_.d == o.u_.d;
+    case Kind::kString: return *u_.s == *o.u_.s;
+    case Kind::kList: return *u_.l == *o.u_.l;
+    case Kind::kMap: return *u_.m == *o.u_.m;
+  }
+  return false;
+}
 
 const Value* Value::Find(std::string_view key) const {
   if (!is_map()) return nullptr;

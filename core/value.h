@@ -1,12 +1,13 @@
 // Value: the JSON-like datum carried by an op (null, bool, int, double, string, list, map).
 // A plain value type; const methods are safe to call from many threads.
+// 16 bytes: a kind tag and one word, which holds scalars inline and points to strings, lists
+// and maps, which it owns (a 1M-op history holds millions of Values).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace faultline {
@@ -20,6 +21,25 @@ class Value {
   using Map = std::vector<std::pair<std::string, Value>>;
 
   Value() = default;  // null
+  Value(const Value& o) { CopyFrom(o); }
+  Value(Value&& o) noexcept : kind_(o.kind_), u_(o.u_) { o.kind_ = Kind::kNull; }
+  Value& operator=(const Value& o) {
+    if (this != &o) {
+      Value copy(o);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  Value& operator=(Value&& o) noexcept {
+    if (this != &o) {
+      Reset();
+      kind_ = o.kind_;
+      u_ = o.u_;
+      o.kind_ = Kind::kNull;
+    }
+    return *this;
+  }
+  ~Value() { Reset(); }
   static Value Bool(bool b) { return Value(b); }
   static Value Int(int64_t i) { return Value(i); }
   static Value Double(double d) { return Value(d); }
@@ -27,28 +47,29 @@ class Value {
   static Value MakeList(List l) { return Value(std::move(l)); }
   static Value MakeMap(Map m) { return Value(std::move(m)); }
 
-  Kind kind() const { return static_cast<Kind>(v_.index()); }
+  Kind kind() const { return kind_; }
   bool is_null() const { return kind() == Kind::kNull; }
   bool is_int() const { return kind() == Kind::kInt; }
   bool is_string() const { return kind() == Kind::kString; }
   bool is_list() const { return kind() == Kind::kList; }
   bool is_map() const { return kind() == Kind::kMap; }
 
-  // REQUIRES: the matching kind.
-  bool as_bool() const { return std::get<bool>(v_); }
-  int64_t as_int() const { return std::get<int64_t>(v_); }
-  double as_double() const { return std::get<double>(v_); }
-  const std::string& as_string() const { return std::get<std::string>(v_); }
-  const List& as_list() const { return std::get<List>(v_); }
-  const Map& as_map() const { return std::get<Map>(v_); }
+  // REQUIRES: the matching kind (checked: a mismatch throws std::bad_variant_access, as the
+  // std::variant this replaces did).
+  bool as_bool() const { return Expect(Kind::kBool).u_.b; }
+  int64_t as_int() const { return Expect(Kind::kInt).u_.i; }
+  double as_double() const { return Expect(Kind::kDouble).u_.d; }
+  const std::string& as_string() const { return *Expect(Kind::kString).u_.s; }
+  const List& as_list() const { return *Expect(Kind::kList).u_.l; }
+  const Map& as_map() const { return *Expect(Kind::kMap).u_.m; }
   // Move the list or map out, leaving this value unspecified. REQUIRES: the matching kind.
-  List TakeList() && { return std::get<List>(std::move(v_)); }
-  Map TakeMap() && { return std::get<Map>(std::move(v_)); }
+  List TakeList() && { return std::move(*Expect(Kind::kList).u_.l); }
+  Map TakeMap() && { return std::move(*Expect(Kind::kMap).u_.m); }
 
   // Returns the entry for `key` in a map, or nullptr (also for non-maps).
   const Value* Find(std::string_view key) const;
 
-  bool operator==(const Value& o) const { return v_ == o.v_; }
+  bool operator==(const Value& o) const;
 
   // Compact JSON text (maps as objects in stored key order).
   std::string ToJson() const;
@@ -57,14 +78,34 @@ class Value {
   static const char* KindName(Kind k);
 
  private:
-  explicit Value(bool b) : v_(b) {}
-  explicit Value(int64_t i) : v_(i) {}
-  explicit Value(double d) : v_(d) {}
-  explicit Value(std::string s) : v_(std::move(s)) {}
-  explicit Value(List l) : v_(std::move(l)) {}
-  explicit Value(Map m) : v_(std::move(m)) {}
+  explicit Value(bool b) : kind_(Kind::kBool) { u_.b = b; }
+  explicit Value(int64_t i) : kind_(Kind::kInt) { u_.i = i; }
+  explicit Value(double d) : kind_(Kind::kDouble) { u_.d = d; }
+  explicit Value(std::string s) : kind_(Kind::kString) { u_.s = new std::string(std::move(s)); }
+  explicit Value(List l) : kind_(Kind::kList) { u_.l = new List(std::move(l)); }
+  explicit Value(Map m) : kind_(Kind::kMap) { u_.m = new Map(std::move(m)); }
 
-  std::variant<std::monostate, bool, int64_t, double, std::string, List, Map> v_;
+  const Value& Expect(Kind k) const {
+    if (kind_ != k) ThrowKindMismatch();
+    return *this;
+  }
+  [[noreturn]] static void ThrowKindMismatch();
+  void CopyFrom(const Value& o);
+  void Reset() {
+    if (kind_ >= Kind::kString) Free();
+    kind_ = Kind::kNull;
+  }
+  void Free();
+
+  Kind kind_ = Kind::kNull;
+  union {
+    bool b;
+    int64_t i;
+    double d;
+    std::string* s;
+    List* l;
+    Map* m;
+  } u_{.i = 0};
 };
 
 // Appends `s` as a JSON string literal (with quotes and escapes).

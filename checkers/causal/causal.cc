@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <tbb/parallel_for.h>
 #include <unordered_map>
 
 #include "checkers/causal/causal_graph.h"
@@ -21,9 +22,10 @@ constexpr size_t kMaxClockEntries = size_t{1} << 28;
 // "p3 read 5 (op 12)"-style description of a node.
 std::string Describe(const Graph& g, int32_t n) {
   const Node& x = g.nodes[n];
-  std::string what = x.reads && x.writes ? "cas " + x.read_value + "→" + x.write_value
-                     : x.writes          ? "wrote " + x.write_value
-                                         : "read " + x.read_value;
+  const causal::NodeText& t = g.text[n];
+  std::string what = x.reads && x.writes ? "cas " + t.read_value + "→" + t.write_value
+                     : x.writes          ? "wrote " + t.write_value
+                                         : "read " + t.read_value;
   return "p" + std::to_string(x.process) + " " + what + " (op " + std::to_string(x.index) + ")";
 }
 
@@ -106,15 +108,19 @@ class Checker {
     const Node& x = g_.nodes[r];
     const int32_t w = x.rf;
     std::optional<CausalViolation> found;
-    for (uint32_t s = 0; s < g_.sessions.size(); ++s) {
-      if (s == x.session) continue;  // own writes: read-your-writes above
-      auto it = g_.writes_by_key_session.find(uint64_t{x.key} << 32 | s);
-      if (it == g_.writes_by_key_session.end()) continue;
-      const uint32_t known = c_.row(r)[s];
-      auto pos = std::upper_bound(it->second.begin(), it->second.end(), known,
-                                  [&](uint32_t k, int32_t n) { return k < g_.nodes[n].pos; });
-      if (pos == it->second.begin()) continue;
-      const int32_t w2 = *(pos - 1);  // the latest write of session s to the key r knows of
+    const uint32_t* clock = c_.row(r);
+    // What r's source w knew of each session. A write w2 with w hb w2 lies beyond it (had w
+    // known w2, w2 would happen before w as well: a cycle, and there is none here), so most
+    // sessions are ruled out from w's one clock row without touching w2's.
+    const uint32_t* source_clock = w >= 0 ? c_.row(w) : nullptr;
+    for (const causal::SessionWrites& sw : g_.writes_by_key[x.key]) {
+      if (sw.session == x.session) continue;  // own writes: read-your-writes above
+      const uint32_t known = clock[sw.session];
+      auto pos = std::upper_bound(sw.pos.begin(), sw.pos.end(), known);
+      if (pos == sw.pos.begin()) continue;
+      if (source_clock != nullptr && *(pos - 1) <= source_clock[sw.session]) continue;
+      // The latest write of session sw.session to the key r knows of.
+      const int32_t w2 = sw.nodes[size_t(pos - sw.pos.begin()) - 1];
       if (!Older(w, w2)) continue;
       auto v = Classify(view, r, w2);
       if (!found || Rank(v.name) < Rank(found->name)) found = std::move(v);
@@ -203,8 +209,17 @@ Result<CausalResult> CheckCausal(const History& history, const std::string& sour
       found.push_back({g->nodes[cycle.front()].index, CycleViolation(*g, cycle)});
       result.explanation = "happens-before is cyclic, so the per-read checks did not run";
     } else {
+      // Sessions are independent once the clocks exist: check them in parallel, then append
+      // their violations in session order, exactly as a sequential walk would.
       Checker checker(*g, clocks);
-      for (const auto& ops : g->sessions) checker.CheckSession(ops, &found);
+      std::vector<std::vector<std::pair<int64_t, CausalViolation>>> per_session(
+          g->sessions.size());
+      tbb::parallel_for(size_t{0}, g->sessions.size(), [&](size_t s) {
+        checker.CheckSession(g->sessions[s], &per_session[s]);
+      });
+      for (auto& vs : per_session) {
+        for (auto& v : vs) found.push_back(std::move(v));
+      }
     }
   }
   std::stable_sort(found.begin(), found.end(),

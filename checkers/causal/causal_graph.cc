@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <deque>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace faultline::causal {
 namespace {
@@ -19,9 +22,21 @@ Status Bad(const std::string& source, const Op& op, const std::string& what) {
   return Status::InvalidInput(OpLocation(source, op) + what);
 }
 
-uint64_t Pack(uint32_t key, uint32_t value_or_session) {
-  return uint64_t{key} << 32 | value_or_session;
-}
+// A (key, value text) pair; the text is borrowed from a string that outlives the map.
+struct KeyValue {
+  uint32_t key;
+  std::string_view value;
+  bool operator==(const KeyValue&) const = default;
+};
+
+struct KeyValueHash {
+  size_t operator()(const KeyValue& kv) const {
+    return std::hash<std::string_view>()(kv.value) ^ (size_t{kv.key} * 0x9E3779B97F4A7C15ull);
+  }
+};
+
+template <typename T>
+using KeyValueMap = std::unordered_map<KeyValue, T, KeyValueHash>;
 
 // Decodes a client invoke and its completion (nullptr: pending). nullopt: the op is ignored.
 Result<std::optional<Decoded>> Decode(const Op& inv, const Op* done, const std::string& source) {
@@ -61,14 +76,23 @@ Result<std::optional<Decoded>> Decode(const Op& inv, const Op* done, const std::
 
 }  // namespace
 
-Result<Graph> BuildGraph(const History& h, const std::string& source) {
-  Graph g;
+namespace {
+
+// Decodes every client op in history order; sessions are numbered as processes (re)appear.
+Result<std::vector<Decoded>> DecodeAll(const History& h, const std::string& source, Graph* g,
+                                      std::unordered_set<std::string>* failed) {
+  static const std::string kNoKey;
   std::unordered_map<std::string, uint32_t> key_ids;
   std::unordered_map<int64_t, uint32_t> session_of;  // process → current session
   uint32_t sessions = 0;
+  const std::string* last_key = nullptr;  // points into key_ids, whose nodes never move
+  uint32_t last_key_id = 0;
   std::vector<Decoded> decoded;
-  std::unordered_map<std::string, uint32_t> failed;  // "key\0value" of failed writes
+  decoded.reserve(h.size() / 2);
+  constexpr size_t kAhead = 16;  // ops: the completions are read out of order, so fetch early
   for (size_t i = 0; i < h.size(); ++i) {
+    if (i + kAhead < h.size() && h.partner(i + kAhead) > 0)
+      __builtin_prefetch(&h[size_t(h.partner(i + kAhead))]);
     const Op& op = h[i];
     if (op.is_nemesis() || op.type != OpType::kInvoke) continue;
     const int64_t c = h.partner(i);
@@ -79,80 +103,134 @@ Result<Graph> BuildGraph(const History& h, const std::string& source) {
     if (done == nullptr || done->type == OpType::kInfo) session_of.erase(op.process);  // retired
     auto d = Decode(op, done, source);
     if (!d.ok()) return d.status();
-    auto [kit, kfresh] = key_ids.try_emplace(op.key.value_or(""), uint32_t(g.keys.size()));
-    if (kfresh) g.keys.push_back(op.key.value_or(""));
+    // Consecutive ops mostly share a key: look it up only when it changes.
+    const std::string& key = op.key ? *op.key : kNoKey;
+    if (last_key == nullptr || *last_key != key) {
+      auto [kit, kfresh] = key_ids.try_emplace(key, uint32_t(g->keys.size()));
+      if (kfresh) g->keys.push_back(kit->first);
+      last_key = &kit->first;
+      last_key_id = kit->second;
+    }
     if (!d->has_value()) {
       if (done && done->type == OpType::kFail && op.f == "write")
-        failed[kit->first + '\0' + op.value.ToJson()] = 1;
+        failed->insert(std::to_string(last_key_id) + '\0' + op.value.ToJson());
       continue;
     }
     (*d)->session = session;
-    (*d)->key = kit->second;
+    (*d)->key = last_key_id;
     decoded.push_back(std::move(**d));
   }
-  // Which (key, value) pairs some ok op read: an info write is in the graph only if observed.
-  // An observed info cas happened too, so the value it expected is observed: follow such chains.
-  std::unordered_map<std::string, uint32_t> observed;
-  std::unordered_map<std::string, const Decoded*> info_cas;  // "key\0written" → the info cas
+  return decoded;
+}
+
+// The info writes (and cas) some ok op read: only those are in the graph, since an unobserved
+// one cannot affect any check. An observed info cas happened too, so the value it expected is
+// observed as well: such chains are followed.
+KeyValueMap<bool> ObservedInfoWrites(const std::vector<Decoded>& decoded) {
+  KeyValueMap<const Decoded*> info;  // (key, written) → the info write or cas
   for (const Decoded& d : decoded) {
-    if (d.info && d.reads) info_cas[g.keys[d.key] + '\0' + d.write_value] = &d;
+    if (!d.info) continue;
+    const Decoded*& slot = info[{d.key, d.write_value}];
+    if (slot == nullptr || d.reads) slot = &d;  // a cas wins: its chain is followed
   }
+  KeyValueMap<bool> observed;
+  if (info.empty()) return observed;
   for (const Decoded& d : decoded) {
     if (!d.reads || d.info) continue;
-    std::string seen = g.keys[d.key] + '\0' + d.read_value;
-    while (observed.try_emplace(seen, 1).second) {
-      auto it = info_cas.find(seen);
-      if (it == info_cas.end()) break;
-      seen = g.keys[it->second->key] + '\0' + it->second->read_value;
+    KeyValue seen{d.key, d.read_value};
+    for (auto it = info.find(seen); it != info.end(); it = info.find(seen)) {
+      if (!observed.try_emplace(seen, true).second || !it->second->reads) break;
+      seen = {it->second->key, it->second->read_value};
     }
   }
+  return observed;
+}
+
+// Each key's writes grouped by session, sessions ascending.
+void IndexWrites(Graph* g) {
+  g->writes_by_key.resize(g->keys.size());
+  std::unordered_map<uint64_t, uint32_t> slot;  // key << 32 | session → index in its key's list
+  for (int32_t n = 0; n < int32_t(g->nodes.size()); ++n) {
+    const Node& node = g->nodes[n];
+    if (!node.writes) continue;
+    auto& list = g->writes_by_key[node.key];
+    auto [it, fresh] =
+        slot.try_emplace(uint64_t{node.key} << 32 | node.session, uint32_t(list.size()));
+    if (fresh) list.push_back({.session = node.session, .pos = {}, .nodes = {}});
+    list[it->second].pos.push_back(node.pos);
+    list[it->second].nodes.push_back(n);
+  }
+  for (auto& list : g->writes_by_key) {
+    std::sort(list.begin(), list.end(),
+              [](const SessionWrites& a, const SessionWrites& b) { return a.session < b.session; });
+  }
+}
+
+}  // namespace
+
+Result<Graph> BuildGraph(const History& h, const std::string& source) {
+  Graph g;
+  std::unordered_set<std::string> failed;  // "key id\0value" of failed writes
+  auto decoded = DecodeAll(h, source, &g, &failed);
+  if (!decoded.ok()) return decoded.status();
+  const KeyValueMap<bool> observed = ObservedInfoWrites(*decoded);
   // Keep observed info writes (and the cas reads they imply); number sessions densely.
-  std::unordered_map<uint32_t, uint32_t> dense;
-  std::unordered_map<std::string, int32_t> writer;  // "key\0value" → node
-  for (const Decoded& d : decoded) {
-    const std::string wkey = g.keys[d.key] + '\0' + d.write_value;
-    if (d.info && !observed.count(wkey)) continue;
-    auto [dit, dfresh] = dense.try_emplace(d.session, uint32_t(g.sessions.size()));
-    if (dfresh) g.sessions.emplace_back();
+  constexpr uint32_t kUnnumbered = UINT32_MAX;
+  std::vector<uint32_t> dense;  // session → dense number
+  g.nodes.reserve(decoded->size());
+  g.text.reserve(decoded->size());
+  for (Decoded& d : *decoded) {
+    if (d.info && !observed.count({d.key, d.write_value})) continue;
+    if (d.session >= dense.size()) dense.resize(d.session + 1, kUnnumbered);
+    if (dense[d.session] == kUnnumbered) {
+      dense[d.session] = uint32_t(g.sessions.size());
+      g.sessions.emplace_back();
+    }
+    const uint32_t session = dense[d.session];
     const int32_t n = int32_t(g.nodes.size());
-    g.sessions[dit->second].push_back(n);
+    g.sessions[session].push_back(n);
     g.nodes.push_back({.index = d.index,
                        .process = d.process,
-                       .session = dit->second,
-                       .pos = uint32_t(g.sessions[dit->second].size()),
+                       .session = session,
+                       .pos = uint32_t(g.sessions[session].size()),
                        .key = d.key,
                        .reads = d.reads,
                        .writes = d.writes,
-                       .info = d.info,
-                       .read_value = d.read_value,
-                       .write_value = d.write_value});
-    if (d.writes && !writer.try_emplace(wkey, n).second) {
-      const Op& op = h[size_t(d.index)];
-      return Bad(source, op,
-                 "value " + d.write_value + " is written twice to key \"" + g.keys[d.key] +
+                       .info = d.info});
+    g.text.push_back({d.read_value, d.write_value});
+  }
+  KeyValueMap<int32_t> writer;  // (key, value) → the node that wrote it; views into g.text
+  writer.reserve(g.nodes.size());
+  for (int32_t n = 0; n < int32_t(g.nodes.size()); ++n) {
+    const Node& node = g.nodes[n];
+    const std::string& value = g.text[n].write_value;
+    if (node.writes && !writer.try_emplace({node.key, value}, n).second) {
+      return Bad(source, h[size_t(node.index)],
+                 "value " + value + " is written twice to key \"" + g.keys[node.key] +
                      "\"; the causal checker needs unique written values per key");
     }
   }
-  // Reads-from, the readers of every write, and each session's writes per key.
+  // Reads-from and the readers of every write.
   g.readers.resize(g.nodes.size());
   for (int32_t n = 0; n < int32_t(g.nodes.size()); ++n) {
     Node& node = g.nodes[n];
-    if (node.writes) g.writes_by_key_session[Pack(node.key, node.session)].push_back(n);
     if (!node.reads) continue;
-    if (node.read_value == "null") {
+    const std::string& value = g.text[n].read_value;
+    if (value == "null") {
       node.rf = kInitialWrite;
       continue;
     }
-    auto it = writer.find(g.keys[node.key] + '\0' + node.read_value);
+    auto it = writer.find({node.key, value});
     if (it == writer.end()) {
-      const bool was_failed = failed.count(g.keys[node.key] + '\0' + node.read_value) > 0;
-      g.unwritten.push_back({node.index, node.process, node.key, node.read_value, was_failed});
+      const bool was_failed = failed.count(std::to_string(node.key) + '\0' + value) > 0;
+      g.unwritten.push_back({node.index, node.process, node.key, value, was_failed});
       node.rf = kNoRead;  // no edge; the read is reported on its own
       continue;
     }
     node.rf = it->second;
     g.readers[it->second].push_back(n);
   }
+  IndexWrites(&g);
   return g;
 }
 

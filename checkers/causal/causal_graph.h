@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/history.h"
@@ -26,16 +25,30 @@ struct Node {
   bool writes = false;   // write or cas
   bool info = false;     // completed info or never: included because its write was observed
   int32_t rf = kNoRead;  // node whose write it read, or kInitialWrite
-  std::string read_value, write_value;  // JSON text, for messages
+};
+
+// The values a node read and wrote, as JSON text: only messages need them, so they are kept
+// apart from the nodes the checks walk.
+struct NodeText {
+  std::string read_value, write_value;
+};
+
+// One session's writes to one key, in session order: positions for the binary search, nodes
+// for the answer (parallel arrays).
+struct SessionWrites {
+  uint32_t session = 0;
+  std::vector<uint32_t> pos;
+  std::vector<int32_t> nodes;
 };
 
 struct Graph {
   std::vector<Node> nodes;                     // in history order of invoke
+  std::vector<NodeText> text;                  // node → its values
   std::vector<std::string> keys;               // key id → key
   std::vector<std::vector<int32_t>> sessions;  // session → its nodes in order
   std::vector<std::vector<int32_t>> readers;   // node → nodes that read its write
-  // (key << 32 | session) → that session's writes to the key, in session order.
-  std::unordered_map<uint64_t, std::vector<int32_t>> writes_by_key_session;
+  // key → the sessions that wrote it, by ascending session, each with its writes.
+  std::vector<std::vector<SessionWrites>> writes_by_key;
   // Reads of a value no ok/info op wrote: (node index is not in `nodes`) history index + text.
   struct Unwritten {
     int64_t index, process;
