@@ -10,6 +10,7 @@
 
 #include "checkers/bank/bank.h"
 #include "core/history_io.h"
+#include "tests/fixture_names.h"
 
 namespace faultline {
 namespace {
@@ -30,14 +31,7 @@ const std::map<std::string, BadReads>& ExpectedBadReads() {
   return kTable;
 }
 
-std::vector<std::string> FixtureNames() {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(kDir)) {
-    if (e.path().extension() == ".jsonl") names.push_back(e.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> FixtureNames() { return JsonlFixtureNames(kDir); }
 
 class BankFixture : public ::testing::TestWithParam<std::tuple<std::string, int>> {};
 

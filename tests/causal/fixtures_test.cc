@@ -9,6 +9,7 @@
 
 #include "checkers/causal/causal.h"
 #include "core/history_io.h"
+#include "tests/fixture_names.h"
 
 namespace faultline {
 namespace {
@@ -37,14 +38,7 @@ const std::map<std::string, Expected>& ExpectedViolations() {
   return kTable;
 }
 
-std::vector<std::string> FixtureNames() {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(kDir)) {
-    if (e.path().extension() == ".jsonl") names.push_back(e.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> FixtureNames() { return JsonlFixtureNames(kDir); }
 
 class CausalFixture : public ::testing::TestWithParam<std::string> {};
 

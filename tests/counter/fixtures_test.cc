@@ -11,6 +11,7 @@
 
 #include "checkers/counter/counter.h"
 #include "core/history_io.h"
+#include "tests/fixture_names.h"
 
 namespace faultline {
 namespace {
@@ -38,14 +39,7 @@ const std::map<std::string, Problems>& ExpectedProblems() {
   return kTable;
 }
 
-std::vector<std::string> FixtureNames() {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(kDir)) {
-    if (e.path().extension() == ".jsonl") names.push_back(e.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> FixtureNames() { return JsonlFixtureNames(kDir); }
 
 Verdict VerdictOfName(const std::string& name) {
   return name.starts_with("valid-")     ? Verdict::kValid
