@@ -35,6 +35,9 @@ struct Completion {
   // The node that answered, when the client knows it was not the one asked (it followed a
   // redirect to the primary, or spread reads over the nodes); empty otherwise.
   std::string node = {};
+  // A fail because the node could not serve at all (unreachable, down, not the primary) rather
+  // than a refusal of this op (a cas that did not match): the worker backs off before its next.
+  bool unavailable = false;
 };
 
 class Client {

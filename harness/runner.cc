@@ -93,7 +93,9 @@ Completion Run::Perform(const std::string& node, std::unique_ptr<Client>& client
     if (!client) {
       auto opened = db_.OpenClient(node);
       // Nothing was sent: the op certainly did not happen.
-      if (!opened.ok()) return Completion{OpType::kFail, req.value, opened.status().message()};
+      if (!opened.ok()) {
+        return Completion{OpType::kFail, req.value, opened.status().message(), "", true};
+      }
       client = std::move(opened).value();
     }
     c = client->Invoke(req, deadline);
@@ -114,7 +116,16 @@ void Run::Worker(int w, Phase& phase, bool paced) {
   const double interval = paced && spec_.rate > 0 ? spec_.concurrency / spec_.rate : 0;
   Clock::time_point next = Clock::now() + Seconds(interval * rng.UniformDouble());  // stagger
   OpRequest req;
+  int unavailable_in_a_row = 0;
   while (NextRequest(w, phase, rng, &req)) {
+    if (unavailable_in_a_row > 0) {
+      // A node that cannot serve (down, not the primary, partitioned away) answers at once;
+      // backing off keeps a worker from filling the history with thousands of fails a second
+      // while the cluster recovers: 1, 2, 4 … 64 ms, jittered.
+      const int cap_ms = 1 << std::min(unavailable_in_a_row - 1, 6);
+      std::this_thread::sleep_for(std::chrono::microseconds(
+          static_cast<int64_t>(1000.0 * cap_ms * (0.5 + 0.5 * rng.UniformDouble()))));
+    }
     if (interval > 0) {
       std::this_thread::sleep_until(next);
       next += Seconds(interval * (0.5 + rng.UniformDouble()));
@@ -137,6 +148,7 @@ void Run::Worker(int w, Phase& phase, bool paced) {
     if (!c.node.empty()) done.node = std::move(c.node);
     rec_.Record(std::move(done));
     (c.type == OpType::kOk ? counters_.ok : c.type == OpType::kFail ? counters_.fail : counters_.info)++;
+    unavailable_in_a_row = c.type == OpType::kFail && c.unavailable ? unavailable_in_a_row + 1 : 0;
     if (c.type == OpType::kInfo) {
       processes_[w] += spec_.concurrency;  // retired, as in Jepsen: a fresh process and client
       clients.clear();
