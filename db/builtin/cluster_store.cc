@@ -1,8 +1,5 @@
 #include "db/builtin/cluster_store.h"
 
-#include <csignal>
-#include <filesystem>
-#include <thread>
 
 #include "db/builtin/store_client.h"
 
@@ -22,8 +19,13 @@ Result<std::unique_ptr<ClusterStore>> ClusterStore::Start(Cluster& cluster, cons
   for (const auto& n : nodes) {
     peers += (peers.empty() ? "" : ",") + n.name + "=" + n.address + ":" + std::to_string(o.port);
   }
+  NodeServersOptions servers;
+  servers.what = "faultline-store";
+  servers.log_files = {"store/store.log", "store/stdout.log"};
+  servers.startup_timeout = o.startup_timeout;
+  servers.ready = [s = store.get()](size_t i) { return s->Answers(i); };
   for (size_t i = 0; i < nodes.size(); ++i) {
-    const std::string dir = store->StoreDir(i);
+    const std::string dir = cluster.node_dir(i) + "/store";
     // A fresh store: nothing of an earlier run on this node may leak into this one.
     auto wiped = ExecChecked(cluster.remote(i), "rm -rf " + ShellQuote(dir) + " && mkdir -p " +
                                                     ShellQuote(dir + "/data"),
@@ -45,54 +47,20 @@ Result<std::unique_ptr<ClusterStore>> ClusterStore::Start(Cluster& cluster, cons
                 {"FAULTLINE_CLOCK_FILE", NodeTools::ClockFile(cluster, i)}};
     spec.dir = dir;
     spec.log_path = dir + "/stdout.log";
-    store->servers_.push_back(std::make_unique<NodeDaemon>(cluster.remote(i), std::move(spec)));
+    servers.servers.push_back(std::move(spec));
   }
-  store->paused_.assign(nodes.size(), false);
-  // Start all, then wait for all; on error the destructor stops what did start.
-  for (auto& s : store->servers_) FAULTLINE_RETURN_IF_ERROR(s->Start());
-  for (size_t i = 0; i < nodes.size(); ++i) FAULTLINE_RETURN_IF_ERROR(store->WaitReady(i));
+  store->servers_ = std::make_unique<NodeServers>(cluster, std::move(servers));
+  // On error the NodeServers destructor stops what did start.
+  FAULTLINE_RETURN_IF_ERROR(store->servers_->StartAll());
   return store;
 }
 
-ClusterStore::~ClusterStore() {
-  // Stop them together: signal all, then wait for each.
-  std::vector<std::thread> stops;
-  for (auto& s : servers_) {
-    stops.emplace_back([&s] { (void)s->Stop(milliseconds(2000)); });
-  }
-  for (auto& t : stops) t.join();
-}
-
-Result<size_t> ClusterStore::Find(const std::string& node) const {
-  const auto& nodes = cluster_.nodes();
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (nodes[i].name == node) return i;
-  }
-  return Status::InvalidArgument("no node named '" + node + "'");
-}
-
-Status ClusterStore::WaitReady(size_t i) {
+Status ClusterStore::Answers(size_t i) const {
   const ClusterNode& node = cluster_.nodes()[i];
-  const auto deadline = std::chrono::steady_clock::now() + options_.startup_timeout;
-  const std::string where = "; see " + StoreDir(i) + "/store.log and " + StoreDir(i) +
-                            "/stdout.log on " + node.name;
-  for (;;) {
-    auto client = StoreClient::Connect(node.address, options_.port, milliseconds(200));
-    if (client.ok() &&
-        (*client)->GetStatus(std::chrono::steady_clock::now() + milliseconds(300)).ok()) {
-      return Status::Ok();
-    }
-    auto alive = servers_[i]->Alive();
-    if (alive.ok() && !*alive) {
-      return Status::IoError(node.name + ": faultline-store exited during startup" + where);
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return Status::IoError(node.name + " did not answer on " + node.address + ":" +
-                             std::to_string(options_.port) + " within " +
-                             std::to_string(options_.startup_timeout.count()) + " ms" + where);
-    }
-    std::this_thread::sleep_for(milliseconds(20));
-  }
+  auto client = StoreClient::Connect(node.address, options_.port, milliseconds(200));
+  if (!client.ok()) return client.status();
+  auto status = (*client)->GetStatus(std::chrono::steady_clock::now() + milliseconds(300));
+  return status.ok() ? Status::Ok() : status.status();
 }
 
 std::vector<NodeEndpoint> ClusterStore::Endpoints() const {
@@ -101,73 +69,13 @@ std::vector<NodeEndpoint> ClusterStore::Endpoints() const {
   return out;
 }
 
-Status ClusterStore::Kill(const std::string& node) {
-  auto i = Find(node);
-  if (!i.ok()) return i.status();
-  FAULTLINE_RETURN_IF_ERROR(servers_[*i]->Kill());
-  std::lock_guard<std::mutex> lock(mu_);
-  paused_[*i] = false;
-  return Status::Ok();
-}
-
-Status ClusterStore::Restart(const std::string& node) {
-  auto i = Find(node);
-  if (!i.ok()) return i.status();
-  if (auto alive = servers_[*i]->Alive(); alive.ok() && *alive) {
-    FAULTLINE_RETURN_IF_ERROR(servers_[*i]->Kill());
-  }
-  FAULTLINE_RETURN_IF_ERROR(servers_[*i]->Start());
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    paused_[*i] = false;
-  }
-  return WaitReady(*i);
-}
-
-Status ClusterStore::Pause(const std::string& node) {
-  auto i = Find(node);
-  if (!i.ok()) return i.status();
-  FAULTLINE_RETURN_IF_ERROR(servers_[*i]->Signal(SIGSTOP));
-  std::lock_guard<std::mutex> lock(mu_);
-  paused_[*i] = true;
-  return Status::Ok();
-}
-
-Status ClusterStore::Resume(const std::string& node) {
-  auto i = Find(node);
-  if (!i.ok()) return i.status();
-  FAULTLINE_RETURN_IF_ERROR(servers_[*i]->Signal(SIGCONT));
-  std::lock_guard<std::mutex> lock(mu_);
-  paused_[*i] = false;
-  return Status::Ok();
-}
-
 Result<std::string> ClusterStore::Primary() {
   std::vector<NodeEndpoint> live;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::vector<NodeEndpoint> all = Endpoints();
-    for (size_t i = 0; i < all.size(); ++i) {
-      if (!paused_[i] && servers_[i]->pid() != 0) live.push_back(all[i]);
-    }
+  std::vector<NodeEndpoint> all = Endpoints();
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (servers_->Serving(i)) live.push_back(all[i]);
   }
   return FindPrimary(options_.replication, live);
-}
-
-Status ClusterStore::CollectLogs(const std::string& dir) {
-  Status first;
-  const auto& nodes = cluster_.nodes();
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    const std::string local = dir + "/" + nodes[i].name;
-    std::error_code ec;
-    std::filesystem::create_directories(local, ec);
-    if (ec) return Status::IoError("create " + local + ": " + ec.message());
-    for (const char* file : {"store.log", "stdout.log"}) {
-      Status s = cluster_.remote(i).Download(StoreDir(i) + "/" + file, local + "/" + file);
-      if (!s.ok() && first.ok()) first = s;
-    }
-  }
-  return first;
 }
 
 }  // namespace faultline

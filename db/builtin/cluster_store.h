@@ -6,12 +6,11 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "control/cluster.h"
-#include "control/node_daemon.h"
+#include "control/node_servers.h"
 #include "control/node_tools.h"
 #include "db/builtin/store_nodes.h"
 
@@ -31,29 +30,24 @@ class ClusterStore : public StoreNodes {
   // each answers; on failure stops what it started and names the node and its log.
   static Result<std::unique_ptr<ClusterStore>> Start(Cluster& cluster, const NodeTools& tools,
                                                      ClusterStoreOptions options);
-  ~ClusterStore() override;
 
   std::vector<NodeEndpoint> Endpoints() const override;
-  Status Kill(const std::string& node) override;
-  Status Restart(const std::string& node) override;
-  Status Pause(const std::string& node) override;
-  Status Resume(const std::string& node) override;
+  Status Kill(const std::string& node) override { return servers_->Kill(node); }
+  Status Restart(const std::string& node) override { return servers_->Restart(node); }
+  Status Pause(const std::string& node) override { return servers_->Pause(node); }
+  Status Resume(const std::string& node) override { return servers_->Resume(node); }
   Result<std::string> Primary() override;
-  Status CollectLogs(const std::string& dir) override;
+  Status CollectLogs(const std::string& dir) override { return servers_->CollectLogs(dir); }
   bool clock_library() const override { return true; }
 
  private:
   ClusterStore(Cluster& cluster, ClusterStoreOptions options)
       : cluster_(cluster), options_(std::move(options)) {}
-  Result<size_t> Find(const std::string& node) const;
-  Status WaitReady(size_t i);
-  std::string StoreDir(size_t i) const { return cluster_.node_dir(i) + "/store"; }
+  Status Answers(size_t i) const;
 
   Cluster& cluster_;
   const ClusterStoreOptions options_;
-  std::vector<std::unique_ptr<NodeDaemon>> servers_;
-  std::mutex mu_;
-  std::vector<bool> paused_;  // guarded by mu_
+  std::unique_ptr<NodeServers> servers_;
 };
 
 }  // namespace faultline
