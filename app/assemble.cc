@@ -2,11 +2,18 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <filesystem>
 
 #include "control/netns_cluster.h"
 #include "control/remote_cluster.h"
 #include "db/builtin/builtin_db.h"
+#include "db/etcd/etcd_db.h"
+#include "db/postgres/postgres_spec.h"
+#include "db/redis/redis_spec.h"
+#include "db/external/external_client.h"
+#include "db/external/external_db.h"
 #include "nemesis/make_nemesis.h"
 #include "workloads/bank_workload.h"
 #include "workloads/counter_workload.h"
@@ -16,7 +23,31 @@ namespace faultline {
 
 Status ValidateSpec(const TestSpec& s) {
   auto bad = [](const std::string& what) { return Status::InvalidArgument(what); };
-  if (s.db != "builtin") return bad("--db " + s.db + ": expected builtin");
+  if (s.db != "builtin" && s.db != "etcd" && s.db != "external" && s.db != "postgres" &&
+      s.db != "redis") {
+    return bad("--db " + s.db + ": expected builtin, etcd, postgres, redis or external");
+  }
+  FAULTLINE_RETURN_IF_ERROR(ValidatePostgresSpec(s));
+  FAULTLINE_RETURN_IF_ERROR(ValidateRedisSpec(s));
+  FAULTLINE_RETURN_IF_ERROR(ValidateExternalSpec(s));
+  if (s.db == "etcd") {
+    if (s.cluster == "processes") {
+      return bad("--db etcd runs on a cluster: --cluster local (root) or --nodes HOST,…");
+    }
+    if (s.workload != "register") return bad("--db etcd runs the register workload");
+    if (std::find(s.nemesis.begin(), s.nemesis.end(), "clock") != s.nemesis.end()) {
+      return bad(std::string("--nemesis clock with --db etcd: ") + kEtcdNoClockFaults);
+    }
+  }
+  if (!s.db_args.empty() && s.db != "builtin" && s.db != "etcd") {
+    return bad("--db-arg applies to --db builtin and etcd");
+  }
+  if (s.read_consistency != "linearizable" && s.read_consistency != "serializable") {
+    return bad("--read-consistency " + s.read_consistency + ": expected linearizable or serializable");
+  }
+  if (s.db != "etcd" && (s.read_consistency != "linearizable" || s.etcd_pre_vote)) {
+    return bad("--read-consistency and --etcd-pre-vote apply to --db etcd");
+  }
   if (s.workload != "register" && s.workload != "bank" && s.workload != "counter") {
     return bad("--workload " + s.workload + ": expected register, bank or counter");
   }
@@ -51,7 +82,7 @@ Status ValidateSpec(const TestSpec& s) {
                " workload's ops would all be refused (unsupported in crdt mode): use "
                "--workload counter, or another --replication");
   }
-  if (s.read_from != "primary" && s.read_from != "any") {
+  if (s.db != "postgres" && s.read_from != "primary" && s.read_from != "any") {
     return bad("--read-from " + s.read_from + ": expected primary or any");
   }
   if (s.read_from == "any" && s.replication != "primary" && s.replication != "async") {
@@ -142,8 +173,62 @@ Result<std::unique_ptr<Cluster>> MakeCluster(const TestSpec& spec, const std::st
   return std::unique_ptr<Cluster>(std::move(c).value());
 }
 
-Result<std::unique_ptr<Db>> MakeDb(const TestSpec& spec, const std::string& run_dir,
-                                   Cluster* cluster, const NodeTools* tools, RunLog& log) {
+namespace {
+
+// --client-cmd: the database (--db external: the user's commands; otherwise the database's
+// own automation) with external clients instead of its own (db/external/).
+Result<std::unique_ptr<Db>> MakeDbWithExternalClients(const TestSpec& spec,
+                                                      const std::string& run_id,
+                                                      const std::string& run_dir,
+                                                      Cluster* cluster, const NodeTools* tools,
+                                                      RunLog& log) {
+  Result<std::unique_ptr<Db>> inner = Status::Internal("no database");
+  if (spec.db == "external") {
+    if (cluster == nullptr) return Status::InvalidArgument("--db external needs a cluster");
+    auto db = ExternalDb::Setup(*cluster, spec.external, log);
+    if (!db.ok()) return db.status();
+    inner = std::unique_ptr<Db>(std::move(db).value());
+  } else {
+    TestSpec own = spec;
+    own.client_cmd.clear();
+    inner = MakeDb(own, run_id, run_dir, cluster, tools, log);
+  }
+  if (!inner.ok()) return inner.status();
+  ExternalClientOptions o;
+  o.command = spec.client_cmd;
+  o.log_dir = run_dir + "/clients";
+  o.env = {{"FAULTLINE_WORKLOAD", spec.workload},
+           {"FAULTLINE_TEST", std::filesystem::absolute(run_dir + "/test.json").string()}};
+  o.log = &log;
+  // A waiting process for each of a node's workers and as many again (up to 8): a fault that
+  // makes every worker's op info at once (a killed leader) still leaves ready ones after it.
+  const int per_node = (spec.concurrency + spec.nodes - 1) / std::max(spec.nodes, 1);
+  o.spares_per_node = per_node + std::min(per_node, 8);
+  return ExternalClientDb::Wrap(std::move(inner).value(), std::move(o));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Db>> MakeDb(const TestSpec& spec, const std::string& run_id,
+                                   const std::string& run_dir, Cluster* cluster,
+                                   const NodeTools* tools, RunLog& log) {
+  if (!spec.client_cmd.empty()) {
+    return MakeDbWithExternalClients(spec, run_id, run_dir, cluster, tools, log);
+  }
+  if (spec.db == "postgres") return StartPostgresDb(spec, cluster, tools, run_dir + "/nodes", log);
+  if (spec.db == "redis") return StartRedisDb(spec, cluster, tools, run_dir + "/nodes", log);
+  if (spec.db == "etcd") {
+    EtcdOptions o;
+    o.reads = spec.read_consistency == "serializable" ? EtcdReads::kSerializable
+                                                      : EtcdReads::kLinearizable;
+    o.pre_vote = spec.etcd_pre_vote;
+    o.extra_args = spec.db_args;
+    o.cluster_token = run_id;
+    o.logs_dir = run_dir + "/nodes";
+    auto db = EtcdDb::Start(*cluster, o, log);
+    if (!db.ok()) return db.status();
+    return std::unique_ptr<Db>(std::move(db).value());
+  }
   BuiltinDbOptions o;
   o.nodes = spec.nodes;
   o.cluster = cluster;
@@ -157,6 +242,7 @@ Result<std::unique_ptr<Db>> MakeDb(const TestSpec& spec, const std::string& run_
   o.client.allow_negative = spec.allow_negative;
   o.client.read_from_any = spec.read_from == "any";
   o.client.seed = spec.seed;
+  o.extra_args = spec.db_args;
   auto db = BuiltinDb::Start(o, log);
   if (!db.ok()) return db.status();
   return std::unique_ptr<Db>(std::move(db).value());
@@ -210,6 +296,16 @@ Result<TestSpec> SpecFromJson(const nlohmann::json& j) {
     s.total = j.value("total", s.total);
     s.allow_negative = j.value("allow_negative", s.allow_negative);
     s.consistency = j.value("consistency", s.consistency);
+    s.read_consistency = j.value("read_consistency", s.read_consistency);
+    s.etcd_pre_vote = j.value("etcd_pre_vote", s.etcd_pre_vote);
+    s.synchronous_commit = j.value("synchronous_commit", s.synchronous_commit);
+    s.isolation = j.value("isolation", s.isolation);
+    s.bank_read = j.value("bank_read", s.bank_read);
+    s.failover = j.value("failover", s.failover);
+    s.redis_wait = j.value("redis_wait", s.redis_wait);
+    s.db_args = j.value("db_args", s.db_args);
+    s.client_cmd = j.value("client_cmd", s.client_cmd);
+    if (j.contains("external")) s.external = ExternalDbSpecFromJson(j.at("external"));
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidInput(std::string("missing or malformed field: ") + e.what());
   }

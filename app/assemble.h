@@ -27,8 +27,9 @@ Result<std::unique_ptr<Cluster>> MakeCluster(const TestSpec& spec, const std::st
                                              RunLog& log);
 // Starts the database on `cluster` (or as local processes when it is null); data and logs
 // go under the nodes' directories, or run_dir for processes. Errors name the log.
-Result<std::unique_ptr<Db>> MakeDb(const TestSpec& spec, const std::string& run_dir,
-                                   Cluster* cluster, const NodeTools* tools, RunLog& log);
+Result<std::unique_ptr<Db>> MakeDb(const TestSpec& spec, const std::string& run_id,
+                                   const std::string& run_dir, Cluster* cluster,
+                                   const NodeTools* tools, RunLog& log);
 // The run's fault schedule (null when --nemesis is empty).
 Result<std::unique_ptr<Nemesis>> MakeRunNemesis(const TestSpec& spec, Db& db, Cluster* cluster,
                                                 const NodeTools* tools);

@@ -12,6 +12,8 @@
 #include "app/assemble.h"
 #include "app/commands.h"
 #include "control/netns_cluster.h"
+#include "db/external/client_process.h"
+#include "db/external/external_db.h"
 #include "harness/interrupt.h"
 #include "harness/results_store.h"
 #include "harness/runner.h"
@@ -50,12 +52,14 @@ std::string FaultHelp() {
 Status ParseTestFlags(const std::vector<std::string>& args, TestSpec* spec, bool* help) {
   std::string nemesis;
   std::string nodes = std::to_string(spec->nodes);
+  std::string db_commands;
   uint64_t seed = 0;
   po::options_description desc("faultline test [options]");
   desc.add_options()("help,h", "show this help")(
       "name", po::value(&spec->name)->default_value(spec->name),
       "test name: results/<name>/<time>/ (default: the workload's name)")(
-      "db", po::value(&spec->db)->default_value(spec->db), "database: builtin")(
+      "db", po::value(&spec->db)->default_value(spec->db), "database: builtin, etcd, postgres, redis, or external (your own commands: --db-setup, --db-teardown or "
+      "--db-commands, with --client-cmd)")(
       "workload", po::value(&spec->workload)->default_value(spec->workload),
       "workload: register, bank or counter")(
       "cluster", po::value(&spec->cluster)->default_value(spec->cluster),
@@ -97,7 +101,21 @@ Status ParseTestFlags(const std::vector<std::string>& args, TestSpec* spec, bool
       "builtin store: primary, async, quorum, or crdt (counter only)")(
       "read-from", po::value(&spec->read_from)->default_value(spec->read_from),
       "builtin primary/async: primary, or any (replicas answer reads from their own state and "
-      "clients send each read to a random node: breaks causality on purpose)")(
+      "clients send each read to a random node: breaks causality on purpose); postgres: "
+      "primary or replicas (reads on a replica: the worker's own node, or a random replica)")(
+      "synchronous-commit", po::value(&spec->synchronous_commit)->default_value(spec->synchronous_commit),
+      "postgres: on (a majority holds each commit: ANY n/2 standbys), remote_apply (and has "
+      "applied it), or off (asynchronous, not even flushed locally)")(
+      "isolation", po::value(&spec->isolation)->default_value(spec->isolation),
+      "postgres: read-committed, repeatable-read or serializable")(
+      "bank-read", po::value(&spec->bank_read)->default_value(spec->bank_read),
+      "postgres bank: together (one SELECT of every balance) or split (one SELECT per account, "
+      "in one transaction: read skew under read-committed)")(
+      "redis-wait", po::value(&spec->redis_wait)->default_value(spec->redis_wait),
+      "redis: after each write, WAIT for this many replicas to acknowledge it (fewer by the "
+      "deadline: info)")(
+      "failover", po::bool_switch(&spec->failover),
+      "postgres: promote the most advanced replica when the primary stops answering")(
       "accounts", po::value(&spec->accounts)->default_value(spec->accounts), "bank: accounts")(
       "total", po::value(&spec->total)->default_value(spec->total),
       "bank: the sum of all balances, split evenly at set-up")(
@@ -106,7 +124,26 @@ Status ParseTestFlags(const std::vector<std::string>& args, TestSpec* spec, bool
       "consistency", po::value(&spec->consistency)->default_value(spec->consistency),
       "counter: what the checker demands, linearizable or eventual")(
       "r", po::value(&spec->r)->default_value(spec->r), "builtin quorum: read quorum (0: majority)")(
-      "w", po::value(&spec->w)->default_value(spec->w), "builtin quorum: write quorum (0: majority)");
+      "w", po::value(&spec->w)->default_value(spec->w), "builtin quorum: write quorum (0: majority)")(
+      "read-consistency", po::value(&spec->read_consistency)->default_value(spec->read_consistency),
+      "etcd: linearizable reads (through the leader) or serializable (any member's own state)")(
+      "etcd-pre-vote", po::bool_switch(&spec->etcd_pre_vote),
+      "etcd: --pre-vote (an isolated member does not disturb the leader when it returns)")(
+      "db-arg", po::value(&spec->db_args)->composing(),
+      "an extra argument for every database server, repeatable (e.g. --db-arg=--snapshot-count=100)")(
+      "client-cmd", po::value(&spec->client_cmd),
+      "run this program (via /bin/sh -c, on this host) as each client, speaking JSON Lines on "
+      "its stdin/stdout (docs/external-client.md)")(
+      "db-setup", po::value(&spec->external.setup),
+      "--db external: shell command run on every node over SSH to install and start the "
+      "database; {node} {address} {port} {dir} {nodes} are substituted, shell-quoted")(
+      "db-teardown", po::value(&spec->external.teardown),
+      "--db external: shell command run on every node to stop and wipe it")(
+      "db-commands", po::value(&db_commands),
+      "--db external: a JSON file with setup, teardown and optional start, kill, pause, resume, "
+      "logs, port, timeout")(
+      "db-port", po::value(&spec->external.port),
+      "--db external: the port clients reach the database at on each node ({port})");
   try {
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -122,6 +159,7 @@ Status ParseTestFlags(const std::vector<std::string>& args, TestSpec* spec, bool
     return Status::InvalidArgument(std::string("faultline test: ") + e.what());
   }
   spec->nemesis = SplitCommas(nemesis);
+  if (!db_commands.empty()) FAULTLINE_RETURN_IF_ERROR(LoadDbCommandsFile(db_commands, &spec->external));
   if (!nodes.empty() && nodes.find_first_not_of("0123456789") == std::string::npos) {
     spec->nodes = std::stoi(nodes.substr(0, 6));
   } else {
@@ -160,7 +198,8 @@ int RunTest(const std::vector<std::string>& args) {
   }
   // Torn down in reverse order on every path out: faults healed and their rules removed,
   // the database stopped, then the cluster (unless kept).
-  auto cluster = MakeCluster(spec, RunClusterName(), log);
+  const std::string run_id = RunClusterName();
+  auto cluster = MakeCluster(spec, run_id, log);
   if (!cluster.ok()) {
     std::cerr << "setup failed: " << cluster.status().message() << "\n";
     log.Info("setup failed: " + cluster.status().message());
@@ -177,7 +216,7 @@ int RunTest(const std::vector<std::string>& args) {
     tools = std::move(installed).value();
   }
   const NodeTools* tools_ptr = tools ? &*tools : nullptr;
-  auto db = MakeDb(spec, *run_dir, cluster->get(), tools_ptr, log);
+  auto db = MakeDb(spec, run_id, *run_dir, cluster->get(), tools_ptr, log);
   if (!db.ok()) {
     std::cerr << "setup failed: " << db.status().message() << "\n";
     log.Info("setup failed: " + db.status().message());
@@ -192,6 +231,7 @@ int RunTest(const std::vector<std::string>& args) {
   }
   // A second Ctrl-C heals what it can and takes a local cluster down before exiting.
   SetForcedExitCleanup([n = nemesis->get(), c = cluster->get(), keep = spec.keep_cluster] {
+    KillAllClientProcesses();
     if (n) n->HealAll([](Op) {});
     if (auto* local = dynamic_cast<NetnsCluster*>(c); local && !keep) (void)local->TearDown();
   });

@@ -26,9 +26,19 @@ NodeServers::~NodeServers() {
 
 Status NodeServers::StartAll() {
   // Start all, then wait for all: the members of a cluster find each other while starting.
-  for (auto& d : daemons_) FAULTLINE_RETURN_IF_ERROR(d->Start());
-  for (size_t i = 0; i < daemons_.size(); ++i) FAULTLINE_RETURN_IF_ERROR(WaitReady(i));
-  return Status::Ok();
+  Status s;
+  for (size_t i = 0; i < daemons_.size() && s.ok(); ++i) s = daemons_[i]->Start();
+  for (size_t i = 0; i < daemons_.size() && s.ok(); ++i) {
+    s = WaitReady(i);
+    if (!s.ok() && !options_.failure_logs_dir.empty()) {
+      const std::string copy = options_.failure_logs_dir + "/" + cluster_.nodes()[i].name + "/";
+      Status copied = CollectLogs(options_.failure_logs_dir);
+      s = Status::IoError(s.message() + (copied.ok() ? " (copied to " + copy + ")"
+                                                      : " (copying the logs failed: " +
+                                                            copied.message() + ")"));
+    }
+  }
+  return s;
 }
 
 std::string NodeServers::SeeLogs(size_t i) const {

@@ -25,6 +25,9 @@ struct NodeServersOptions {
   std::function<Status(size_t)> ready;
   std::chrono::milliseconds startup_timeout{10000};  // per node
   std::chrono::milliseconds stop_grace{2000};        // SIGTERM before SIGKILL at teardown
+  // When StartAll fails, the logs are copied here first (dir/<node>/, as CollectLogs does), so
+  // they outlive the cluster's teardown; the error then names the copy. "": not copied.
+  std::string failure_logs_dir;
 };
 
 class NodeServers {
@@ -35,7 +38,8 @@ class NodeServers {
   // Stops every server, all at once (SIGTERM, then SIGKILL after stop_grace).
   ~NodeServers();
 
-  // Starts every server, then waits until each is ready; an error names the node and its logs.
+  // Starts every server, then waits until each is ready; an error names the node and its logs
+  // (copied to failure_logs_dir when set).
   Status StartAll();
   Status Kill(const std::string& node);     // SIGKILL; down until Restart
   Status Restart(const std::string& node);  // (kills if running), starts, waits until ready

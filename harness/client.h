@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,14 @@ struct Completion {
   // A fail because the node could not serve at all (unreachable, down, not the primary) rather
   // than a refusal of this op (a cas that did not match): the worker backs off before its next.
   bool unavailable = false;
+};
+
+// Where a client reaches one node's database, for clients faultline does not implement
+// itself (db/external/: told to an external client program in FAULTLINE_NODES).
+struct NodeAddress {
+  std::string name;  // the node, as in Db::Nodes()
+  std::string host;  // an address the control host reaches it at
+  uint16_t port = 0;
 };
 
 class Client {
@@ -78,6 +87,11 @@ class Db {
   virtual std::optional<std::string> Primary() = 0;
   // Copies each node's logs into dir/<node>/.
   virtual Status CollectLogs(const std::string& dir) = 0;
+  // Each node's client endpoint, in Nodes() order; Unsupported when the database does not
+  // say (then --client-cmd cannot be used with it).
+  virtual Result<std::vector<NodeAddress>> ClientEndpoints() const {
+    return Status::Unsupported(Describe() + " does not say where clients reach its nodes");
+  }
 };
 
 }  // namespace faultline

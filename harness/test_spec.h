@@ -9,6 +9,24 @@
 
 namespace faultline {
 
+// --db external: the user's own automation, shell commands run on every node over SSH with
+// placeholders substituted (db/external/, docs/external-client.md).
+struct ExternalDbSpec {
+  std::string setup, teardown;             // required: install/start, stop/wipe
+  std::string start, kill, pause, resume;  // optional: what the kill and pause faults run
+  std::vector<std::string> logs;           // files downloaded from each node into nodes/<n>/
+  int port = 0;                            // where clients reach the database on each node
+  double timeout = 120;                    // seconds one command may take on one node
+  std::string commands_file;               // --db-commands FILE.json they came from, if any
+
+  nlohmann::json ToJson() const {
+    return {{"setup", setup}, {"teardown", teardown}, {"start", start},
+            {"kill", kill},   {"pause", pause},       {"resume", resume},
+            {"logs", logs},   {"port", port},         {"timeout", timeout},
+            {"commands_file", commands_file}};
+  }
+};
+
 struct TestSpec {
   std::string name = "register";       // results/<name>/<time>/ (default: the workload's name)
   std::string db = "builtin";          // the database under test
@@ -46,6 +64,22 @@ struct TestSpec {
   bool allow_negative = false;   // transfers may overdraw an account
   // The counter workload: what its checker demands, linearizable | eventual.
   std::string consistency = "linearizable";
+  // etcd: how reads are served (linearizable | serializable), and --pre-vote.
+  std::string read_consistency = "linearizable";
+  bool etcd_pre_vote = false;
+  // PostgreSQL and Redis (db/postgres/, db/redis/); read_from "replicas" sends their reads to
+  // replicas.
+  std::string synchronous_commit = "on";   // postgres: on | remote_apply | off
+  std::string isolation = "serializable";  // postgres: read-committed | repeatable-read | serializable
+  std::string bank_read = "together";      // postgres bank reads: together | split (per account)
+  bool failover = false;                   // postgres: promote a replica when the primary is lost
+  int redis_wait = 0;                      // redis: WAIT for this many replicas after each write
+  // Extra arguments for every database server (--db-arg, repeatable).
+  std::vector<std::string> db_args;
+  // External clients and databases (db/external/): the client program run per client
+  // ("": the database's own client), and --db external's commands.
+  std::string client_cmd;
+  ExternalDbSpec external;
 
   nlohmann::json ToJson() const {
     return {{"name", name},       {"db", db},
@@ -64,7 +98,12 @@ struct TestSpec {
             {"r", r},             {"w", w},
             {"read_from", read_from}, {"accounts", accounts},
             {"total", total},     {"allow_negative", allow_negative},
-            {"consistency", consistency}};
+            {"consistency", consistency}, {"client_cmd", client_cmd},
+            {"read_consistency", read_consistency}, {"etcd_pre_vote", etcd_pre_vote},
+            {"synchronous_commit", synchronous_commit}, {"isolation", isolation},
+            {"bank_read", bank_read}, {"failover", failover}, {"redis_wait", redis_wait},
+            {"db_args", db_args},
+            {"external", external.ToJson()}};
   }
 };
 

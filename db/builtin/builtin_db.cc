@@ -16,8 +16,9 @@ namespace fs = std::filesystem;
 
 // Flags every server gets beyond the mode's own.
 std::vector<std::string> ServerArgs(const BuiltinDbOptions& options) {
-  if (options.client.read_from_any) return {"--read-from", "any"};
-  return {};
+  std::vector<std::string> args = options.extra_args;
+  if (options.client.read_from_any) args.insert(args.end(), {"--read-from", "any"});
+  return args;
 }
 
 }  // namespace
@@ -31,6 +32,7 @@ Result<std::unique_ptr<BuiltinDb>> BuiltinDb::Start(const BuiltinDbOptions& opti
     o.r = options.r;
     o.w = options.w;
     o.extra_args = ServerArgs(options);
+    o.logs_dir = options.run_dir + "/nodes";
     log.Info("starting faultline-store on " + options.cluster->Describe() + " (" +
              options.replication + ")");
     auto store = ClusterStore::Start(*options.cluster, *options.tools, std::move(o));
@@ -77,6 +79,12 @@ Result<std::unique_ptr<Client>> BuiltinDb::OpenClient(const std::string& node) {
     }
   }
   return Status::InvalidArgument("no node " + node);
+}
+
+Result<std::vector<NodeAddress>> BuiltinDb::ClientEndpoints() const {
+  std::vector<NodeAddress> out;
+  for (const NodeEndpoint& e : nodes_->Endpoints()) out.push_back({e.name, e.host, e.port});
+  return out;
 }
 
 std::optional<std::string> BuiltinDb::Primary() {

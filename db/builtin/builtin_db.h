@@ -29,6 +29,7 @@ struct BuiltinDbOptions {
   // What the clients speak (the workload's ops) and how; client.read_from_any also tells the
   // servers to answer reads on replicas (--read-from any).
   BuiltinClientOptions client;
+  std::vector<std::string> extra_args;  // passed to every server (--db-arg)
 };
 
 class BuiltinDb : public Db {
@@ -45,6 +46,7 @@ class BuiltinDb : public Db {
   Status ClockFaultsSupported() const override;
   std::optional<std::string> Primary() override;
   Status CollectLogs(const std::string& dir) override { return nodes_->CollectLogs(dir); }
+  Result<std::vector<NodeAddress>> ClientEndpoints() const override;
 
  private:
   BuiltinDb(BuiltinDbOptions options, std::unique_ptr<StoreNodes> nodes)

@@ -23,6 +23,7 @@ Result<std::unique_ptr<ClusterStore>> ClusterStore::Start(Cluster& cluster, cons
   servers.what = "faultline-store";
   servers.log_files = {"store/store.log", "store/stdout.log"};
   servers.startup_timeout = o.startup_timeout;
+  servers.failure_logs_dir = o.logs_dir;
   servers.ready = [s = store.get()](size_t i) { return s->Answers(i); };
   for (size_t i = 0; i < nodes.size(); ++i) {
     const std::string dir = cluster.node_dir(i) + "/store";

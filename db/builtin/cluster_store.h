@@ -22,6 +22,7 @@ struct ClusterStoreOptions {
   uint16_t port = 7000;                 // on every node's address
   std::vector<std::string> extra_args;  // passed to every server
   std::chrono::milliseconds startup_timeout{10000};  // per node, to answer
+  std::string logs_dir;  // where the logs are copied if a server fails to start
 };
 
 class ClusterStore : public StoreNodes {

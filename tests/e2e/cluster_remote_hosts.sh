@@ -2,7 +2,7 @@
 # `faultline test --nodes HOST,HOST,…` on hosts reached only over SSH (key, known_hosts):
 # here the hosts are the nodes of a local cluster brought up with `faultline cluster up`,
 # which faultline then treats like remote machines — the tools are uploaded, the store is
-# started over SSH, partitions and clock faults run there, logs are downloaded.
+# started over SSH, partitions and clock faults run there, logs are downloaded; then etcd.
 source "$(dirname "$0")/lib.sh"
 [[ $(id -u) -eq 0 ]] || { echo "skip: needs root"; exit 0; }
 name=e2eh$$
@@ -18,6 +18,12 @@ first=${hosts%%,*}
 [[ -s $ROOT/latest/nodes/$first/store.log ]] || fail "no store.log downloaded for $first"
 grep -q '"f":"start-clock"' "$ROOT/latest/history.jsonl" || fail "no clock fault"
 grep -q "\"ssh_key\": \"$state/id_ed25519\"" "$ROOT/latest/test.json" || fail "test.json lacks the key path"
+# etcd on the same hosts: found there (the install step checks before it would apt-get),
+# started over SSH, its leader isolated, its log downloaded.
+run_test 0 --db etcd --nodes "$hosts" --ssh-key "$state/id_ed25519" --known-hosts "$state/known_hosts" \
+  --concurrency 6 --time-limit 8 --seed 52 --nemesis partition-primary --nemesis-interval 2
+[[ -s $ROOT/latest/nodes/$first/etcd.log ]] || fail "no etcd.log downloaded for $first"
+grep -q '"f":"start-partition"' "$ROOT/latest/history.jsonl" || fail "no partition of the etcd leader"
 # An unknown host key is refused with a message that says what to do.
 : >"$ROOT/empty_known_hosts"
 "$FAULTLINE" test --results "$ROOT/x" --nodes "$hosts" --ssh-key "$state/id_ed25519" \

@@ -1,0 +1,40 @@
+// RedisClient: one worker's hiredis client of a Redis primary with replicas and Sentinel
+// (db/redis/README.md). Register: GET / SET / cas as a Lua script (atomic); counter: INCRBY /
+// GET. It finds the primary by asking Sentinel (its own node's first, then the others) when it
+// has no connection or the node refused as a replica, and keeps that connection while it
+// serves. With wait_replicas > 0 every write is followed by WAIT. Not thread-safe: one per
+// worker.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/client.h"
+
+namespace faultline {
+
+struct RedisTopology {
+  struct Node {
+    std::string name, host;
+  };
+  std::vector<Node> nodes;
+  int port = 6379;
+  int sentinel_port = 26379;
+  std::string master_name = "faultline";
+};
+
+struct RedisClientOptions {
+  std::string workload = "register";  // register | counter
+  int wait_replicas = 0;              // --redis-wait N
+};
+
+// Asks the Sentinels (starting with nodes[first]) for the primary's address; the first answer
+// wins. Empty when none answers by `deadline`.
+std::string AskSentinels(const RedisTopology& topology, size_t first, Clock::time_point deadline);
+
+std::unique_ptr<Client> NewRedisClient(const RedisClientOptions& options,
+                                       std::shared_ptr<const RedisTopology> topology,
+                                       const std::string& home);
+
+}  // namespace faultline

@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include "db/redis/redis_conn.h"
+#include "db/redis/redis_spec.h"
+
+namespace faultline {
+namespace {
+
+RedisReply Reply(RedisReply::Kind kind, std::string str = "m") {
+  RedisReply r;
+  r.kind = kind;
+  r.str = std::move(str);
+  return r;
+}
+
+TEST(RedisOutcome, ConnectionRefusedIsAnUnavailableFail) {
+  Completion c = RedisFailure(Reply(RedisReply::Kind::kNotSent, "Connection refused"), true);
+  EXPECT_EQ(c.type, OpType::kFail);
+  EXPECT_TRUE(c.unavailable);
+}
+
+TEST(RedisOutcome, UnansweredWriteIsInfoUnansweredReadIsFail) {
+  for (auto kind : {RedisReply::Kind::kTimeout, RedisReply::Kind::kLost}) {
+    EXPECT_EQ(RedisFailure(Reply(kind), true).type, OpType::kInfo);
+    Completion read = RedisFailure(Reply(kind), false);
+    EXPECT_EQ(read.type, OpType::kFail);
+    EXPECT_TRUE(read.unavailable);
+  }
+}
+
+TEST(RedisOutcome, ErrorRepliesAreDefiniteFails) {
+  Completion replica = RedisFailure(
+      Reply(RedisReply::Kind::kError, "READONLY You can't write against a read only replica."), true);
+  EXPECT_EQ(replica.type, OpType::kFail);
+  EXPECT_TRUE(replica.unavailable);
+  Completion wrong = RedisFailure(
+      Reply(RedisReply::Kind::kError, "WRONGTYPE Operation against a key holding the wrong kind"), true);
+  EXPECT_EQ(wrong.type, OpType::kFail);
+  EXPECT_FALSE(wrong.unavailable);
+  EXPECT_TRUE(RedisNodeUnavailable("LOADING Redis is loading the dataset in memory"));
+  EXPECT_TRUE(RedisNodeUnavailable("MASTERDOWN Link with MASTER is down"));
+  EXPECT_FALSE(RedisNodeUnavailable("ERR unknown command"));
+}
+
+TEST(RedisOutcome, WaitShortOfReplicasIsInfo) {
+  EXPECT_EQ(RedisWaitOutcome(2, 2).type, OpType::kOk);
+  EXPECT_EQ(RedisWaitOutcome(3, 2).type, OpType::kOk);
+  Completion c = RedisWaitOutcome(1, 2);
+  EXPECT_EQ(c.type, OpType::kInfo);
+  EXPECT_NE(c.error.find("1 of 2"), std::string::npos);
+}
+
+TEST(ValidateRedisSpec, Flags) {
+  TestSpec s;
+  s.db = "redis";
+  EXPECT_TRUE(ValidateRedisSpec(s).ok());
+  s.redis_wait = 4;
+  EXPECT_TRUE(ValidateRedisSpec(s).ok());
+  s.redis_wait = 5;
+  EXPECT_FALSE(ValidateRedisSpec(s).ok());
+  s.redis_wait = 0;
+  s.workload = "bank";
+  EXPECT_FALSE(ValidateRedisSpec(s).ok());
+  s.workload = "counter";
+  EXPECT_TRUE(ValidateRedisSpec(s).ok());
+  s.cluster = "processes";
+  Status st = ValidateRedisSpec(s);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("--cluster processes"), std::string::npos);
+  TestSpec other;
+  other.redis_wait = 1;
+  EXPECT_FALSE(ValidateRedisSpec(other).ok());
+}
+
+}  // namespace
+}  // namespace faultline
