@@ -14,7 +14,9 @@ namespace faultline {
 
 struct RegisterWorkloadOptions {
   int ops_per_key = 100;   // ops issued on a key before moving to the next
-  int final_reads = 1000;  // at most this many keys get a final read
+  // At most this many keys (the latest) get a final read: a write lost on a key nothing reads
+  // again is found only by it.
+  int final_reads = 10000;
 };
 
 class RegisterWorkload : public Workload {
