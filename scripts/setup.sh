@@ -10,7 +10,11 @@ PACKAGES=(g++ cmake ninja-build pkg-config
           libssh2-1-dev            # SSH control of nodes (control/)
           openssh-server iptables  # the local cluster: sshd per node, partitions and loss
           libnetfilter-queue-dev   # the delay fault's packet-holding daemon (nemesis/)
-          chromium)  # headless, for the report's browser test (tests/report/browser_test.sh)
+          chromium   # headless, for the report's browser test (tests/report/browser_test.sh)
+          # Hardening (docs/hardening.md): GCC's sanitizer runtimes for scripts/sanitize.sh
+          # (g++ pulls them in already; named so that they are checked), clang and its
+          # compiler-rt (libFuzzer, clang's ASan/UBSan) for scripts/fuzz.sh.
+          libasan8 liblsan0 libubsan1 libtsan2 clang-14 libclang-rt-14-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
