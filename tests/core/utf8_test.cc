@@ -58,5 +58,30 @@ TEST(Utf8Test, EdnTextRoundTripsThroughJsonl) {
   EXPECT_EQ(back->history[1].value.as_string(), "\xF0\x9F\x98\x80 \xC3\xA9");
 }
 
+// Regression: a node that answered with bytes that are not UTF-8 ("unparseable reply: …" in
+// the op's error) made the recorder write a history line that faultline's own JSON Lines
+// reader refused, so `faultline check` and `analyze` could not read the stored run. Now each
+// such byte is written as U+FFFD and the line reads back.
+TEST(Utf8Test, OpsWithBytesThatAreNotUtf8AreWrittenAsReadableJson) {
+  Op invoke;
+  invoke.process = 0;
+  invoke.type = OpType::kInvoke;
+  invoke.f = "read";
+  invoke.key = std::string("k\xFF");
+  invoke.value = Value::String("\xC3\xA9\xC3 \xED\xA0\x80!");  // é, a cut sequence, a surrogate
+  Op fail = invoke;
+  fail.type = OpType::kFail;
+  fail.error = std::string("unparseable reply: \xFE\xFF{\"ok\"\x80");
+  const std::string jsonl = invoke.ToJson() + "\n" + fail.ToJson() + "\n";
+  EXPECT_EQ(FindInvalidUtf8(jsonl), std::string_view::npos) << jsonl;
+  Result<LoadedHistory> back = ParseHistory(jsonl, "h.jsonl", HistoryFormat::kJsonl);
+  ASSERT_TRUE(back.ok()) << back.status().message() << "\n" << jsonl;
+  ASSERT_EQ(back->history.size(), 2u);
+  const std::string r = "\xEF\xBF\xBD";  // U+FFFD
+  EXPECT_EQ(*back->history[0].key, "k" + r);
+  EXPECT_EQ(back->history[0].value.as_string(), "\xC3\xA9" + r + " " + r + r + r + "!");
+  EXPECT_EQ(*back->history[1].error, "unparseable reply: " + r + r + "{\"ok\"" + r);
+}
+
 }  // namespace
 }  // namespace faultline
