@@ -34,10 +34,11 @@ int RunAnalyze(const std::vector<std::string>& args) {
   // A run killed during its set-up (cluster, database) has a test.json but no history yet:
   // an empty prefix, not an error.
   const std::string history_path = dir + "/history.jsonl";
-  const bool never_recorded = !std::filesystem::exists(history_path) &&
-                              !std::filesystem::exists(dir + "/results.json");
-  Result<LoadedHistory> loaded = never_recorded ? Result<LoadedHistory>(LoadedHistory{})
-                                                : ReadHistoryFile(history_path, HistoryFormat::kJsonl);
+  const bool never_recorded =
+      !std::filesystem::exists(history_path) && !std::filesystem::exists(dir + "/results.json");
+  Result<LoadedHistory> loaded = never_recorded
+                                     ? Result<LoadedHistory>(LoadedHistory{})
+                                     : ReadHistoryFile(history_path, HistoryFormat::kJsonl);
   // ... written as the empty history it is, so that the report and `check` have one to read.
   if (never_recorded) std::ofstream(history_path, std::ios::app).close();
   if (!workload.ok() || !loaded.ok()) {

@@ -18,8 +18,8 @@ Status ValidateSpec(const TestSpec& s) {
   auto bad = [](const std::string& what) { return Status::InvalidArgument(what); };
   if (s.db != "builtin") return bad("--db " + s.db + ": expected builtin");
   if (s.name.empty() || s.name.find('/') != std::string::npos || s.name[0] == '.') {
-    return bad("--name \"" + s.name + "\": expected a plain folder name (no '/', not starting "
-               "with '.')");
+    return bad("--name \"" + s.name +
+               "\": expected a plain folder name (no '/', not starting with '.')");
   }
   if (s.workload != "register" && s.workload != "bank" && s.workload != "counter") {
     return bad("--workload " + s.workload + ": expected register, bank or counter");

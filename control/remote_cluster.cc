@@ -96,8 +96,9 @@ Status CheckHostName(const std::string& host) {
   for (unsigned char c : host) {
     const bool allowed = (c < 0x80 && std::isalnum(c)) || c == '-' || c == '_' || c == '.';
     if (!allowed) {
-      return refuse(c == '/' ? "contains '/'" : c == ' ' ? "contains a space"
-                                                         : "contains a character not allowed");
+      return refuse(c == '/'   ? "contains '/'"
+                    : c == ' ' ? "contains a space"
+                               : "contains a character not allowed");
     }
   }
   size_t label_start = 0;

@@ -32,7 +32,9 @@ Op RecordedOp(const std::string& line) {
   }
   (void)NodeStatus::FromJson(*reply);
   const StoreClient::Reply r = StoreClient::DecodeReply(*reply);
-  op.type = r.kind == Kind::kOk ? OpType::kOk : r.kind == Kind::kFail ? OpType::kFail : OpType::kInfo;
+  op.type = r.kind == Kind::kOk     ? OpType::kOk
+            : r.kind == Kind::kFail ? OpType::kFail
+                                    : OpType::kInfo;
   if (!r.error.empty()) op.error = r.error;
   if (r.kind == Kind::kOk && !r.values.empty()) {
     Value::Map balances;

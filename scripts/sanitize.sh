@@ -58,8 +58,9 @@ run_tsan() {
   local dir=${TSAN_BUILD_DIR:-build-tsan}
   configure "$dir" thread
   ninja -C "$dir" -j "$jobs" "${tsan_targets[@]}" | tail -n 1
-  # GCC 12's TSan cannot map its shadow memory with the high address randomisation of recent
-  # kernels (vm.mmap_rnd_bits > 28): run the tests without randomisation when that is the case.
+  # The TSan of clang 14 (and GCC 12) cannot map its shadow memory with the high address
+  # randomisation of recent kernels (vm.mmap_rnd_bits > 28): run the tests without
+  # randomisation when that is the case.
   local norand=()
   if [[ $(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 28) -gt 28 ]]; then
     norand=(setarch "$(uname -m)" -R)

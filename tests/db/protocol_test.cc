@@ -120,7 +120,8 @@ TEST(Protocol, ClientTreatsGarbageRepliesAsUnknown) {
   using Kind = StoreClient::Reply::Kind;
   Result<json> garbage = StoreClient::ParseReplyLine("\xff\xfe not json " + std::string(500, 'x'));
   ASSERT_FALSE(garbage.ok());
-  EXPECT_TRUE(garbage.status().message().starts_with("unparseable reply: ")) << garbage.status().message();
+  EXPECT_TRUE(garbage.status().message().starts_with("unparseable reply: "))
+      << garbage.status().message();
   EXPECT_LT(garbage.status().message().size(), 250u);
   EXPECT_FALSE(StoreClient::ParseReplyLine("[1,2]").ok());  // JSON, but not an object
   EXPECT_FALSE(StoreClient::ParseReplyLine("").ok());
@@ -130,23 +131,29 @@ TEST(Protocol, ClientTreatsGarbageRepliesAsUnknown) {
   EXPECT_EQ(decode(R"({"id":1,"ok":true,"value":5})").value, 5);
   EXPECT_EQ(decode(R"({"id":1})").kind, Kind::kUnknown);  // neither ok nor a definite error
   EXPECT_EQ(decode(R"({"id":1,"ok":"yes"})").kind, Kind::kUnknown);
-  EXPECT_EQ(decode(R"({"id":1,"ok":false,"error":"timeout","definite":false})").kind, Kind::kUnknown);
-  EXPECT_EQ(decode(R"({"id":1,"ok":false,"error":"cas-mismatch","definite":true})").kind, Kind::kFail);
-  const StoreClient::Reply unreadable = decode(R"({"id":1,"ok":true,"values":{"account:0":"lots"}})");
+  EXPECT_EQ(decode(R"({"id":1,"ok":false,"error":"timeout","definite":false})").kind,
+            Kind::kUnknown);
+  EXPECT_EQ(decode(R"({"id":1,"ok":false,"error":"cas-mismatch","definite":true})").kind,
+            Kind::kFail);
+  const StoreClient::Reply unreadable =
+      decode(R"({"id":1,"ok":true,"values":{"account:0":"lots"}})");
   EXPECT_EQ(unreadable.kind, Kind::kUnknown);
-  EXPECT_NE(unreadable.error.find("unreadable value of 'account:0'"), std::string::npos) << unreadable.error;
+  EXPECT_NE(unreadable.error.find("unreadable value of 'account:0'"), std::string::npos)
+      << unreadable.error;
   // Regression: an ok read whose value was not an int64 (beyond its range, a string) was
   // recorded as an ok read of nothing, i.e. of an absent key: a false read in the history.
-  for (const char* line : {R"({"id":1,"ok":true,"value":9223372036854775808})",
-                           R"({"id":1,"ok":true,"value":"5"})", R"({"id":1,"ok":true,"value":[5]})"}) {
+  for (const char* line :
+       {R"({"id":1,"ok":true,"value":9223372036854775808})", R"({"id":1,"ok":true,"value":"5"})",
+        R"({"id":1,"ok":true,"value":[5]})"}) {
     const StoreClient::Reply r = decode(line);
     EXPECT_EQ(r.kind, Kind::kUnknown) << line;
     EXPECT_FALSE(r.value.has_value()) << line;
     EXPECT_NE(r.error.find("unreadable value"), std::string::npos) << r.error;
   }
   // A definite refusal that carries an odd value is still a refusal.
-  EXPECT_EQ(decode(R"({"id":1,"ok":false,"error":"cas-mismatch","definite":true,"value":"x"})").kind,
-            Kind::kFail);
+  EXPECT_EQ(
+      decode(R"({"id":1,"ok":false,"error":"cas-mismatch","definite":true,"value":"x"})").kind,
+      Kind::kFail);
 }
 
 }  // namespace

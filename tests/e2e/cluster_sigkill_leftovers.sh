@@ -33,6 +33,10 @@ killed_cluster_run() {
   sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
   kill -KILL "$pid" 2>/dev/null || { cat "$ROOT/$name.out" >&2; fail "$name: faultline exited before its kill point"; }
   wait "$pid" 2>/dev/null
+  # What it left, before any later run (which removes it) starts.
+  if ip netns list | grep -q "^fl-run$pid-" || compgen -G "/var/lib/faultline/clusters/run$pid-*" >/dev/null; then
+    had_leftovers+=("$pid")
+  fi
   local run lines=0 finished=0
   run=$(readlink -f "$dir/latest")
   killed_runs+=("$run")
@@ -52,10 +56,6 @@ killed_cluster_run() {
     grep -q "history truncated by a crash" "$run/report.html" || fail "$name: the report does not say truncated"
   fi
   echo "$name: killed $ms ms after '$landmark' (last log line: $(tail -n 1 "$run/faultline.log" | cut -c 12-80)); $lines history lines"
-  # What it left, before the next run (which removes it) starts.
-  if ip netns list | grep -q "^fl-run$pid-" || compgen -G "/var/lib/faultline/clusters/run$pid-*" >/dev/null; then
-    had_leftovers+=("$pid")
-  fi
 }
 
 killed_cluster_run setup "building local cluster" 0 200 --time-limit 30 --seed "$seed"
@@ -66,13 +66,17 @@ killed_cluster_run main "main phase" 300 4000 --time-limit 30 --seed "$((seed + 
 killed_cluster_run after "healed" 1200 2200 --time-limit 2 --recovery 2 --seed "$((seed + 2))" \
   --nemesis partition --nemesis-interval 1
 # Each run removes what the runs killed before it left; a last one cleans up after the third.
+# (Under `ctest -j`, another test's run may get to a leftover first: what counts is that all
+# of it is gone.)
 run_test 0 --cluster local --nodes 3 --time-limit 2 --seed "$((seed + 3))"
+removed=0
 for pid in "${had_leftovers[@]}"; do
-  cat "$ROOT"/*/*/faultline.log "$ROOT"/*/*/*/faultline.log 2>/dev/null | grep -q "removed the leftovers of cluster run$pid-" ||
-    fail "no later run removed the cluster of run $pid"
+  cat "$ROOT"/*/*/faultline.log "$ROOT"/*/*/*/faultline.log 2>/dev/null |
+    grep -q "removed the leftovers of cluster run$pid-" && removed=$((removed + 1))
 done
 for run in "${killed_runs[@]}"; do
   ln -sfn "$run" "$ROOT/latest"
   assert_cluster_gone
 done
-echo "ok: ${#killed_runs[@]} runs killed, ${#had_leftovers[@]} left a cluster behind, all removed"
+echo "ok: ${#killed_runs[@]} runs killed, ${#had_leftovers[@]} left a cluster behind, all gone" \
+  "($removed removed by this test's later runs)"

@@ -61,7 +61,8 @@ assert_secret_absent() {
 
 # Nothing under DIR is writable by group or others.
 assert_not_writable_by_others() {
-  local open
-  open=$(find "$1" -perm /022 ! -type l)
-  [[ -z $open ]] || { ls -ld $open >&2; fail "writable by group or others under $1"; }
+  if [[ -n $(find "$1" -perm /022 ! -type l) ]]; then
+    find "$1" -perm /022 ! -type l -exec ls -ld {} + >&2
+    fail "writable by group or others under $1"
+  fi
 }

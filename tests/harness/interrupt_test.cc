@@ -3,6 +3,8 @@
 // one runs the forced-exit cleanup on a thread of its own and exits 130. Under TSan
 // (scripts/sanitize.sh) these check the hand-offs between the signal handler, the workers,
 // the forced-exit thread and the thread that set the cleanup.
+#include "harness/interrupt.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,7 +13,6 @@
 #include <filesystem>
 
 #include "core/history_io.h"
-#include "harness/interrupt.h"
 #include "harness/results_store.h"
 #include "harness/runner.h"
 #include "tests/harness/fake_db.h"
