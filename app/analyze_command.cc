@@ -1,5 +1,7 @@
 // `faultline analyze RUN_DIR`: re-checks a stored run offline from its test.json and
 // history.jsonl, rewriting results.json. Works on the prefix a crashed run left behind.
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "app/assemble.h"
@@ -29,12 +31,21 @@ int RunAnalyze(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   auto workload = MakeWorkload(*spec);
-  auto loaded = ReadHistoryFile(dir + "/history.jsonl", HistoryFormat::kJsonl);
+  // A run killed during its set-up (cluster, database) has a test.json but no history yet:
+  // an empty prefix, not an error.
+  const std::string history_path = dir + "/history.jsonl";
+  const bool never_recorded =
+      !std::filesystem::exists(history_path) && !std::filesystem::exists(dir + "/results.json");
+  Result<LoadedHistory> loaded = never_recorded
+                                     ? Result<LoadedHistory>(LoadedHistory{})
+                                     : ReadHistoryFile(history_path, HistoryFormat::kJsonl);
+  // ... written as the empty history it is, so that the report and `check` have one to read.
+  if (never_recorded) std::ofstream(history_path, std::ios::app).close();
   if (!workload.ok() || !loaded.ok()) {
     std::cerr << (workload.ok() ? loaded.status() : workload.status()).message() << "\n";
     return kExitBadInput;
   }
-  auto check = (*workload)->Check(loaded->history, dir + "/history.jsonl");
+  auto check = (*workload)->Check(loaded->history, history_path);
   if (!check.ok()) {
     std::cerr << check.status().message() << "\n";
     return kExitBadInput;
@@ -44,6 +55,11 @@ int RunAnalyze(const std::vector<std::string>& args) {
   auto previous = ReadJsonFile(dir + "/results.json");
   const bool truncated =
       !previous.ok() || previous->value("truncated", false) || !loaded->warning.empty();
+  if (truncated && loaded->history.size() == 0) {
+    // Nothing ran against the database, so nothing was shown either way.
+    check->verdict = Verdict::kUnknown;
+    check->summary = "the run was cut short before it recorded any operation: no verdict";
+  }
   if (!loaded->warning.empty()) std::cerr << "warning: " << loaded->warning << "\n";
   nlohmann::json results = RunResults(loaded->history, *check, false);
   results["analyzed"] = true;

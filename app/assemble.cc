@@ -48,6 +48,10 @@ Status ValidateSpec(const TestSpec& s) {
   if (s.db != "etcd" && (s.read_consistency != "linearizable" || s.etcd_pre_vote)) {
     return bad("--read-consistency and --etcd-pre-vote apply to --db etcd");
   }
+  if (s.name.empty() || s.name.find('/') != std::string::npos || s.name[0] == '.') {
+    return bad("--name \"" + s.name +
+               "\": expected a plain folder name (no '/', not starting with '.')");
+  }
   if (s.workload != "register" && s.workload != "bank" && s.workload != "counter") {
     return bad("--workload " + s.workload + ": expected register, bank or counter");
   }
@@ -56,6 +60,9 @@ Status ValidateSpec(const TestSpec& s) {
                "--nodes HOST,HOST,…)");
   }
   if (s.cluster == "hosts" && s.hosts.empty()) return bad("--cluster hosts needs --nodes HOST,HOST,…");
+  for (const std::string& host : s.hosts) {
+    if (Status h = CheckHostName(host); !h.ok()) return bad("--nodes: " + h.message());
+  }
   if (s.cluster != "hosts" && !s.hosts.empty()) {
     return bad("--nodes with host names runs on those hosts; drop --cluster " + s.cluster);
   }

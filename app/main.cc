@@ -1,4 +1,6 @@
 // faultline: a Jepsen-style correctness tester. This file only dispatches subcommands.
+#include <sys/stat.h>
+
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -25,6 +27,10 @@ Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad usage or input, 4 setup failed.
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Nothing faultline creates — results, logs, a local cluster's state — may be writable by
+  // other users, whatever umask it was started with (docs/hardening.md): a history or
+  // authorized_keys others could rewrite would be worthless. Stricter umasks are kept.
+  ::umask(::umask(0) | 022);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     (argc < 2 ? std::cerr : std::cout) << kUsage;
     return argc < 2 ? faultline::kExitBadInput : faultline::kExitValid;

@@ -4,9 +4,12 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <future>
 #include <set>
@@ -40,6 +43,7 @@ std::string MakeRunId() {
 
 Status Validate(const RemoteClusterOptions& o, const std::string& run_id) {
   if (o.hosts.empty()) return Status::InvalidArgument("a remote cluster needs at least one host");
+  for (const std::string& host : o.hosts) FAULTLINE_RETURN_IF_ERROR(CheckHostName(host));
   if (std::set<std::string>(o.hosts.begin(), o.hosts.end()).size() != o.hosts.size()) {
     return Status::InvalidArgument("a host is listed twice in the remote cluster's hosts");
   }
@@ -57,10 +61,55 @@ Status Validate(const RemoteClusterOptions& o, const std::string& run_id) {
   if (o.private_key_file.empty()) {
     return Status::InvalidArgument("a remote cluster needs an SSH private key (--ssh-key)");
   }
+  // As ssh: a key others can read is no longer private, and one they can change is not ours.
+  struct stat st {};
+  if (::stat(o.private_key_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return Status::InvalidArgument("private key " + o.private_key_file +
+                                   " is open to other users (mode " + mode +
+                                   "); ssh refuses such keys too: chmod 600 " + o.private_key_file);
+  }
   return Status::Ok();
 }
 
 }  // namespace
+
+Status CheckHostName(const std::string& host) {
+  auto refuse = [&](const std::string& why) {
+    std::string shown;  // the name as given, with bytes outside printable ASCII made visible
+    for (unsigned char c : host) {
+      if (c < 0x20 || c >= 0x7f) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", c);
+        shown += hex;
+      } else {
+        shown += static_cast<char>(c);
+      }
+    }
+    return Status::InvalidArgument("host name \"" + shown + "\" " + why +
+                                   "; expected a DNS name or an IPv4 address (letters, digits, "
+                                   "'-', '_' and '.')");
+  };
+  if (host.empty()) return refuse("is empty");
+  if (host.size() > 253) return refuse("is longer than 253 characters");
+  for (unsigned char c : host) {
+    const bool allowed = (c < 0x80 && std::isalnum(c)) || c == '-' || c == '_' || c == '.';
+    if (!allowed) {
+      return refuse(c == '/'   ? "contains '/'"
+                    : c == ' ' ? "contains a space"
+                               : "contains a character not allowed");
+    }
+  }
+  size_t label_start = 0;
+  for (size_t i = 0; i <= host.size(); ++i) {
+    if (i < host.size() && host[i] != '.') continue;
+    if (i == label_start) return refuse("has an empty label (\"..\" or a '.' at either end)");
+    if (host[label_start] == '-') return refuse("has a label that starts with '-'");
+    label_start = i + 1;
+  }
+  return Status::Ok();
+}
 
 std::string DefaultKnownHostsFile() {
   const char* home = std::getenv("HOME");

@@ -54,4 +54,11 @@ class RemoteCluster final : public Cluster {
 // ~/.ssh/known_hosts of the user running faultline ($HOME, else the password database).
 std::string DefaultKnownHostsFile();
 
+// A host name faultline will use: a DNS name or an IPv4 address — dot-separated labels of
+// letters, digits, '-' and '_', none empty or starting with '-', at most 253 characters.
+// A host name becomes part of a path on the node and of the store's peer list, so anything
+// else ("../..", "a/b", "-oProxyCommand=…", spaces, quotes) is refused: InvalidArgument
+// naming it.
+Status CheckHostName(const std::string& host);
+
 }  // namespace faultline

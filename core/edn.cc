@@ -4,6 +4,7 @@
 #include <cassert>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -104,6 +105,8 @@ class EdnReader::Parser {
   Status ReadString(Value* out);
   Status ReadEscape(std::string* out);
   Status ReadHex4(uint32_t* out);
+  // The error for a \\uXXXX escape that is an unpaired UTF-16 surrogate.
+  Status LoneSurrogate(uint32_t cp);
   Status ReadChar(Value* out);
   Status ReadMap(int depth, Value* out);
   Status ReadDispatch(int depth, Value* out);
@@ -314,15 +317,21 @@ Status EdnReader::Parser::ReadEscape(std::string* out) {
     pos_ += 2;
     uint32_t lo = 0;
     FAULTLINE_RETURN_IF_ERROR(ReadHex4(&lo));
-    if (lo >= 0xDC00 && lo < 0xE000) {
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-    } else {
-      AppendUtf8(cp, out);
-      cp = lo;
-    }
+    if (lo < 0xDC00 || lo >= 0xE000) return LoneSurrogate(cp);
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
   }
+  // A surrogate alone has no UTF-8 encoding: the bytes would not be text (found by fuzzing).
+  if (cp >= 0xD800 && cp < 0xE000) return LoneSurrogate(cp);
   AppendUtf8(cp, out);
   return Status::Ok();
+}
+
+Status EdnReader::Parser::LoneSurrogate(uint32_t cp) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%04X", static_cast<unsigned>(cp));
+  return Error(line_, std::string("\\u") + hex +
+                          " is half of a UTF-16 surrogate pair; expected a high surrogate "
+                          "\\uD800-\\uDBFF followed by a low one \\uDC00-\\uDFFF");
 }
 
 // A character literal: \a, \newline, \space, \tab, \return, \formfeed, \backspace, \uXXXX.
@@ -345,6 +354,7 @@ Status EdnReader::Parser::ReadChar(Value* out) {
     pos_ = start + 1;
     uint32_t cp = 0;
     FAULTLINE_RETURN_IF_ERROR(ReadHex4(&cp));
+    if (cp >= 0xD800 && cp < 0xE000) return LoneSurrogate(cp);
     AppendUtf8(cp, &s);
   } else {
     for (const auto& [n, text] : kNames) {

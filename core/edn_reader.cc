@@ -10,6 +10,7 @@
 
 #include "core/edn.h"
 #include "core/history_io.h"
+#include "core/utf8.h"
 
 namespace faultline {
 namespace {
@@ -149,6 +150,7 @@ Status CheckNothingAfter(EdnReader& reader, const EdnOpening& opening) {
 
 // The op maps are the elements of one top-level vector or list, or else every top-level form.
 Result<std::vector<Op>> ParseEdnOps(std::string_view text, const std::string& source) {
+  FAULTLINE_RETURN_IF_ERROR(CheckUtf8(text, source));
   EdnReader reader(text, source);
   Result<std::optional<EdnOpening>> opening = reader.EnterSequence();
   if (!opening.ok()) return opening.status();

@@ -10,6 +10,7 @@
 
 #include "core/history_io.h"
 #include "core/line_cursor.h"
+#include "core/utf8.h"
 
 namespace faultline {
 namespace {
@@ -165,6 +166,7 @@ Result<Op> ParseLine(std::string_view s, const std::string& at) {
 }  // namespace
 
 Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source) {
+  FAULTLINE_RETURN_IF_ERROR(CheckUtf8(text, source));
   std::vector<Op> ops;
   for (LineCursor cur(text); cur.Next();) {
     const int64_t line = cur.number();

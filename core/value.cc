@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <variant>
 
+#include "core/utf8.h"
+
 namespace faultline {
 
 void Value::ThrowKindMismatch() { throw std::bad_variant_access(); }
@@ -63,8 +65,10 @@ const char* Value::KindName(Kind k) {
   return "?";
 }
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
+namespace {
+
+// `s` (well-formed UTF-8) with JSON's escapes, without quotes.
+void AppendEscaped(std::string_view s, std::string* out) {
   for (char c : s) {
     switch (c) {
       case '"': out->append("\\\""); break;
@@ -81,6 +85,22 @@ void AppendJsonString(std::string_view s, std::string* out) {
           out->push_back(c);
         }
     }
+  }
+}
+
+}  // namespace
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  // Strings from outside (a node's error message, a key) may hold bytes that are not UTF-8;
+  // JSON may not, and faultline's readers refuse them. Each such byte becomes U+FFFD, so
+  // whatever faultline writes it can read back.
+  while (true) {
+    const size_t bad = FindInvalidUtf8(s);
+    AppendEscaped(s.substr(0, bad), out);
+    if (bad == std::string_view::npos) break;
+    out->append("\\ufffd");
+    s.remove_prefix(bad + 1);
   }
   out->push_back('"');
 }

@@ -43,10 +43,20 @@ Status PointLatest(const std::string& root, const std::string& run_dir) {
 }
 
 Status WriteJsonFile(const std::string& path, const nlohmann::json& j) {
-  std::ofstream out(path);
-  out << j.dump(2) << "\n";
+  // Text that is not UTF-8 (a node's error message, say) becomes U+FFFD rather than an
+  // exception. Written beside the file and renamed over it, so a crash or SIGKILL at any
+  // moment leaves either the old file or the whole new one, never half of it.
+  const std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string tmp = path + ".tmp";
+  std::ofstream out(tmp, std::ios::trunc);
+  out << text;
   out.close();
-  if (!out) return Status::IoError(path + ": write failed");
+  std::error_code ec;
+  if (out) fs::rename(tmp, path, ec);
+  if (!out || ec) {
+    fs::remove(tmp, ec);
+    return Status::IoError(path + ": write failed");
+  }
   return Status::Ok();
 }
 

@@ -14,6 +14,8 @@ namespace faultline {
 Result<std::string> CreateRunDir(const std::string& root, const std::string& test_name);
 // Points <root>/latest at run_dir.
 Status PointLatest(const std::string& root, const std::string& run_dir);
+// Replaces `path` atomically (a crash leaves the old file or the new one, never part of it);
+// strings that are not UTF-8 are written with U+FFFD in place of the bad bytes.
 Status WriteJsonFile(const std::string& path, const nlohmann::json& j);
 Result<nlohmann::json> ReadJsonFile(const std::string& path);
 

@@ -15,7 +15,11 @@ PACKAGES=(g++ cmake ninja-build pkg-config
           python3                  # tests/external: the example external client
           redis-server redis-sentinel libhiredis-dev  # db/redis
           postgresql libpq-dev     # db/postgres
-          chromium)  # headless, for the report's browser test (tests/report/browser_test.sh)
+          chromium   # headless, for the report's browser test (tests/report/browser_test.sh)
+          # Hardening (docs/hardening.md): GCC's sanitizer runtimes for scripts/sanitize.sh
+          # (g++ pulls them in already; named so that they are checked), clang and its
+          # compiler-rt (libFuzzer, clang's ASan/UBSan) for scripts/fuzz.sh.
+          libasan8 liblsan0 libubsan1 libtsan2 clang-14 libclang-rt-14-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

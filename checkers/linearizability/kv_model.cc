@@ -29,7 +29,6 @@ Result<std::optional<KvInput>> KvModel::Decode(const Op& invoke, const Op* compl
   const OpType outcome = completion ? completion->type : OpType::kInfo;
   Input in;
   in.known = outcome == OpType::kOk;
-  const Op& carrier = invoke.f == "get" ? *completion : invoke;
   if (invoke.f == "get") {
     if (outcome != OpType::kOk) return std::optional<Input>();
     in.kind = Input::Kind::kGet;
@@ -40,6 +39,9 @@ Result<std::optional<KvInput>> KvModel::Decode(const Op& invoke, const Op* compl
     return Status::InvalidInput(OpLocation(source, invoke) + "unknown f \"" + invoke.f +
                                 "\" for the kv model; expected get, put or append");
   }
+  // A get's value is its result, so it comes from the completion, which exists here (its
+  // outcome is ok). Bound only now: *completion of a pending get was UB (found by UBSan).
+  const Op& carrier = invoke.f == "get" ? *completion : invoke;
   if (carrier.value.is_string()) {
     in.value = carrier.value.as_string();
   } else if (!carrier.value.is_null()) {

@@ -31,6 +31,11 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const std::vector<std:
     return Status::IoError(std::string("fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
+    // A process group of its own. A Ctrl-C at the terminal then reaches faultline only, which
+    // stops its nodes itself. And if faultline dies (even by SIGKILL) while this node is
+    // paused with SIGSTOP, the group is orphaned and the kernel sends it SIGHUP and SIGCONT,
+    // so the node exits instead of staying stopped, unable to notice its lifeline close.
+    setpgid(0, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -16,8 +16,9 @@ namespace faultline {
 
 class ChildProcess {
  public:
-  // Runs argv[0] (a path) with `argv`; stdout and stderr are appended to `output`. If
-  // `lifeline_fd` >= 0 the child gets it as descriptor 3; nothing else is inherited.
+  // Runs argv[0] (a path) with `argv`, in a process group of its own; stdout and stderr are
+  // appended to `output`. If `lifeline_fd` >= 0 the child gets it as descriptor 3; nothing
+  // else is inherited.
   static Result<std::unique_ptr<ChildProcess>> Spawn(const std::vector<std::string>& argv,
                                                      const std::filesystem::path& output,
                                                      int lifeline_fd);

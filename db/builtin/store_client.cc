@@ -82,38 +82,57 @@ Result<json> StoreClient::Call(json request, Deadline deadline, bool* maybe_sent
       st = line.status();
       break;
     }
-    json reply = json::parse(*line, nullptr, /*allow_exceptions=*/false);
-    if (!reply.is_object()) {
-      st = Status::IoError("unparseable reply: " + *line);
+    Result<json> reply = ParseReplyLine(*line);
+    if (!reply.ok()) {
+      st = reply.status();
       break;
     }
-    if (reply.value("id", json()) == json(id)) return reply;
+    if (reply->value("id", json()) == json(id)) return reply;
     // A reply to an earlier request: skip it.
   }
   conn_.reset();
   return st;
 }
 
+Result<json> StoreClient::ParseReplyLine(const std::string& line) {
+  json reply = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (reply.is_object()) return reply;
+  // The line goes into the op's error, so into the history: keep it short.
+  constexpr size_t kShown = 200;
+  return Status::IoError("unparseable reply: " +
+                         (line.size() > kShown ? line.substr(0, kShown) + "…" : line));
+}
+
 StoreClient::Reply StoreClient::Op(json request, Deadline deadline) {
-  Reply out;
   bool maybe_sent = false;
   Result<json> reply = Call(std::move(request), deadline, &maybe_sent);
   if (!reply.ok()) {
+    Reply out;
     out.kind = maybe_sent ? Kind::kUnknown : Kind::kFail;  // unsent: certainly not applied
     out.error = reply.status().message();
     return out;
   }
-  Result<std::optional<int64_t>> value = GetNullableInt(*reply, "value");
+  return DecodeReply(*reply);
+}
+
+StoreClient::Reply StoreClient::DecodeReply(const json& reply) {
+  Reply out;
+  Result<std::optional<int64_t>> value = GetNullableInt(reply, "value");
   if (value.ok()) out.value = *value;
-  if (GetBoolOr(*reply, "ok", false)) {
+  if (GetBoolOr(reply, "ok", false)) {
+    if (!value.ok()) {  // as below: it happened, but reading it as "absent" would be a lie
+      out.kind = Kind::kUnknown;
+      out.error = "unreadable value in reply: " + reply.dump();
+      return out;
+    }
     out.kind = Kind::kOk;
-    auto values = reply->find("values");
-    if (values != reply->end() && values->is_object()) {
+    auto values = reply.find("values");
+    if (values != reply.end() && values->is_object()) {
       for (auto it = values->begin(); it != values->end(); ++it) {
         Result<std::optional<int64_t>> v = GetNullableInt(json{{"v", it.value()}}, "v");
         if (!v.ok()) {  // an ok we cannot read: it happened, but we do not know what it said
           out.kind = Kind::kUnknown;
-          out.error = "unreadable value of '" + it.key() + "' in reply: " + reply->dump();
+          out.error = "unreadable value of '" + it.key() + "' in reply: " + reply.dump();
           return out;
         }
         out.values[it.key()] = *v;
@@ -121,10 +140,10 @@ StoreClient::Reply StoreClient::Op(json request, Deadline deadline) {
     }
     return out;
   }
-  out.kind = GetBoolOr(*reply, "definite", false) ? Kind::kFail : Kind::kUnknown;
-  out.error = GetStringOr(*reply, "error", "error") + ": " + GetStringOr(*reply, "message", "");
-  out.primary_hint = GetStringOr(*reply, "primary", "");
-  out.primary_address = GetStringOr(*reply, "primary_address", "");
+  out.kind = GetBoolOr(reply, "definite", false) ? Kind::kFail : Kind::kUnknown;
+  out.error = GetStringOr(reply, "error", "error") + ": " + GetStringOr(reply, "message", "");
+  out.primary_hint = GetStringOr(reply, "primary", "");
+  out.primary_address = GetStringOr(reply, "primary_address", "");
   return out;
 }
 

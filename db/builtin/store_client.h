@@ -60,6 +60,13 @@ class StoreClient {
 
   const TcpEndpoint& endpoint() const { return endpoint_; }
 
+  // How a reply line is read: a JSON object, or IoError "unparseable reply: LINE" (the line
+  // cut to 200 bytes). Pure.
+  static Result<nlohmann::json> ParseReplyLine(const std::string& line);
+  // Sorts the reply object to one request into ok / fail / unknown, with the value(s) read
+  // and the error. Pure; whatever a node sends, this returns a Reply (fuzz/store_reply_fuzzer.cc).
+  static Reply DecodeReply(const nlohmann::json& reply);
+
  private:
   StoreClient(TcpEndpoint endpoint, std::unique_ptr<LineConnection> conn)
       : endpoint_(std::move(endpoint)), conn_(std::move(conn)) {}

@@ -82,8 +82,12 @@ const ClockRecord* MapClockFile(const char* path) {
   // A shorter file would fault (SIGBUS) when read through the mapping: never map one.
   if (syscall(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode) &&
       st.st_size >= static_cast<off_t>(sizeof(ClockRecord))) {
-    map = reinterpret_cast<void*>(
-        syscall(SYS_mmap, nullptr, sizeof(ClockRecord), PROT_READ, MAP_SHARED, fd, 0));
+    // syscall() is variadic and reads each argument as a long, so each is passed as one: the
+    // offset, the sixth, travels on the stack, where a plain 0 (an int) left the upper half
+    // of the slot undefined. With clang that half was often not zero, the file was mapped at
+    // a huge offset, and the first read of the record died with SIGBUS.
+    map = reinterpret_cast<void*>(syscall(SYS_mmap, nullptr, long{sizeof(ClockRecord)},
+                                          long{PROT_READ}, long{MAP_SHARED}, long{fd}, 0L));
   }
   syscall(SYS_close, fd);
   // A failed mmap returns -errno, i.e. an address in the last page.

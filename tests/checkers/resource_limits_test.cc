@@ -45,6 +45,19 @@ void operator delete(void* p) noexcept { Release(p); }
 void operator delete[](void* p) noexcept { Release(p); }
 void operator delete(void* p, size_t) noexcept { Release(p); }
 void operator delete[](void* p, size_t) noexcept { Release(p); }
+// The nothrow forms too (simdjson's padded_string allocates with new (std::nothrow) char[]):
+// without them a sanitizer's own nothrow new[] paired with the delete[] above reads as an
+// alloc-dealloc mismatch under ASan (scripts/sanitize.sh), and those bytes went uncounted.
+void* operator new(size_t n, const std::nothrow_t&) noexcept {
+  try {
+    return Allocate(n);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](size_t n, const std::nothrow_t& tag) noexcept { return operator new(n, tag); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { Release(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { Release(p); }
 
 namespace faultline {
 namespace {

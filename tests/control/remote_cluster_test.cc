@@ -4,11 +4,13 @@
 #include "control/remote_cluster.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "tests/control/hostile_strings.h"
 #include "tests/control/test_cluster.h"
 
 namespace faultline {
@@ -158,6 +160,56 @@ TEST(RemoteClusterOptionsTest, BadOptionsAreRefused) {
   o.private_key_file = "/k";
   o.run_id = "../escape";
   EXPECT_EQ(RemoteCluster::Connect(o).status().code(), Status::Code::kInvalidArgument);
+}
+
+// A host name ends up in a path on the node (<base>/<run>/<host>, removed with rm -rf when a
+// store starts afresh) and in the store's peer list: "../.." would have aimed those at the
+// node's root. Every hostile string that is not a plain name is refused before any
+// connection, with a message naming it.
+TEST(RemoteClusterOptionsTest, HostileHostNamesAreRefusedBeforeAnyConnection) {
+  std::vector<std::string> hostile = testing::HostileStrings();
+  for (const char* h : {"..", "../../etc", "a/b", "/", ".", ".hidden", "trailing.", "a..b",
+                        "-oProxyCommand=touch /tmp/x", "db1 -p 2222", "a,b", "n1=10.0.0.1:1",
+                        "db1:22", "[::1]", "a\\b", "é.example"}) {
+    hostile.push_back(h);
+  }
+  hostile.push_back(std::string(254, 'a'));
+  hostile.push_back(std::string("db1\0evil", 8));
+  for (const std::string& host : hostile) {
+    if (host == "plain") continue;  // a fine host name
+    RemoteClusterOptions o;
+    o.hosts = {"db1", host};
+    o.private_key_file = "/k";
+    Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(o);
+    ASSERT_FALSE(c.ok()) << "accepted host name \"" << host << "\"";
+    EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument) << c.status().message();
+    EXPECT_NE(c.status().message().find("host name \""), std::string::npos) << c.status().message();
+  }
+}
+
+TEST(RemoteClusterOptionsTest, KeyOpenToOtherUsersIsRefused) {
+  TempDir tmp;
+  const std::string key = tmp / "id_ed25519";
+  std::ofstream(key) << "not read: the mode is checked first\n";
+  RemoteClusterOptions o;
+  o.hosts = {"db1"};
+  o.private_key_file = key;
+  for (mode_t mode : {0644, 0640, 0604, 0660, 0666}) {
+    ASSERT_EQ(::chmod(key.c_str(), mode), 0);
+    Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(o);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument) << c.status().message();
+    EXPECT_NE(c.status().message().find("chmod 600 " + key), std::string::npos)
+        << c.status().message();
+  }
+}
+
+TEST(RemoteClusterOptionsTest, OrdinaryHostNamesPass) {
+  for (const char* host : {"db1", "db-1.example.com", "10.0.0.17", "node_3.lab", "a",
+                           "xn--bcher-kva.example", "1.2.3.4"}) {
+    EXPECT_TRUE(CheckHostName(host).ok()) << host << ": " << CheckHostName(host).message();
+  }
+  EXPECT_TRUE(CheckHostName(std::string(63, 'a') + "." + std::string(63, 'b')).ok());
 }
 
 }  // namespace

@@ -238,5 +238,37 @@ INSTANTIATE_TEST_SUITE_P(
                 "completion has f \"write\""}),
     CaseName);
 
+// Inputs found by fuzzing (fuzz/, docs/hardening.md): each was read without an error although
+// its text was not UTF-8, and the history it gave could not be written as valid JSON Lines.
+INSTANTIATE_TEST_SUITE_P(
+    FoundByFuzzing, BadInputTest,
+    ::testing::Values(
+        BadCase{"EdnInvalidUtf8InString", Reader::kEdn, false,
+                kEdnInvoke + "\n{:process 0 :type :ok :f :read :value \"a\xFF b\"}", 2,
+                "byte 0xFF at column 41 is not valid UTF-8"},
+        BadCase{"EdnOverlongUtf8", Reader::kEdn, false,
+                "{:process 0 :type :invoke :f :\xC0\xAF}", 1, "byte 0xC0 at column 31"},
+        BadCase{"EdnUtf8CutShort", Reader::kEdn, false, kEdnInvoke + "\n\n:\xE2\x82", 3,
+                "byte 0xE2 at column 2 is not valid UTF-8"},
+        BadCase{"EdnLoneHighSurrogate", Reader::kEdn, false,
+                "{:process 0 :type :ok :f :read :value \"\\uD800x\"}", 1,
+                "\\uD800 is half of a UTF-16 surrogate pair"},
+        BadCase{"EdnLoneLowSurrogate", Reader::kEdn, false,
+                kEdnInvoke + "\n{:process 0 :type :ok :f :read :value \"\\uDC00\"}", 2,
+                "\\uDC00 is half of a UTF-16 surrogate pair"},
+        BadCase{"EdnHighSurrogateThenLetter", Reader::kEdn, false,
+                "{:process 0 :type :ok :f :read :value \"\\uD83D\\u0041\"}", 1,
+                "\\uD83D is half of a UTF-16 surrogate pair"},
+        BadCase{"EdnSurrogateCharLiteral", Reader::kEdn, false,
+                "{:process 0 :type :ok :f :read :value \\uDBFF}", 1,
+                "\\uDBFF is half of a UTF-16 surrogate pair"},
+        BadCase{"EtcdInvalidUtf8", Reader::kEtcd, false,
+                kEtcdInvoke + "\nINFO  jepsen.util - 0\t:info\t:read\t:timed-out\xED\xA0\x80", 2,
+                "byte 0xED at column 45 is not valid UTF-8"},
+        BadCase{"PorcupineKvInvalidUtf8", Reader::kEdn, true,
+                "{:process 0, :type :invoke, :f :get, :key \"\x80\", :value nil}", 1,
+                "byte 0x80 at column 44 is not valid UTF-8"}),
+    CaseName);
+
 }  // namespace
 }  // namespace faultline

@@ -1,5 +1,6 @@
-// The wire protocol without processes: request parsing, endpoint and peer flags, and the
-// server's handling of malformed lines (through StoreServer::HandleLine and a fake engine).
+// The wire protocol without processes: request parsing, endpoint and peer flags, the
+// server's handling of malformed lines (through StoreServer::HandleLine and a fake engine),
+// and the client's reading of whatever comes back (fuzzed too: fuzz/store_reply_fuzzer.cc).
 #include "db/builtin/protocol.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <limits>
 
 #include "db/builtin/file_logger.h"
+#include "db/builtin/store_client.h"
 #include "db/builtin/store_server.h"
 
 namespace faultline {
@@ -109,6 +111,49 @@ TEST(Protocol, ServerAnswersMalformedLinesWithDefiniteErrors) {
   json ok = server.HandleLine(R"({"id":9,"op":"read","key":"x"})", 1);
   EXPECT_EQ(ok["ok"], true);
   EXPECT_EQ(ok["id"], 9);
+}
+
+// A node's reply is untrusted input: anything that is not a well-formed reply makes the op
+// unknown (it may have happened), never ok, never a crash; the line shown in the error is
+// cut short, since it ends up in the history.
+TEST(Protocol, ClientTreatsGarbageRepliesAsUnknown) {
+  using Kind = StoreClient::Reply::Kind;
+  Result<json> garbage = StoreClient::ParseReplyLine("\xff\xfe not json " + std::string(500, 'x'));
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_TRUE(garbage.status().message().starts_with("unparseable reply: "))
+      << garbage.status().message();
+  EXPECT_LT(garbage.status().message().size(), 250u);
+  EXPECT_FALSE(StoreClient::ParseReplyLine("[1,2]").ok());  // JSON, but not an object
+  EXPECT_FALSE(StoreClient::ParseReplyLine("").ok());
+
+  auto decode = [](const char* line) { return StoreClient::DecodeReply(json::parse(line)); };
+  EXPECT_EQ(decode(R"({"id":1,"ok":true,"value":5})").kind, Kind::kOk);
+  EXPECT_EQ(decode(R"({"id":1,"ok":true,"value":5})").value, 5);
+  EXPECT_EQ(decode(R"({"id":1})").kind, Kind::kUnknown);  // neither ok nor a definite error
+  EXPECT_EQ(decode(R"({"id":1,"ok":"yes"})").kind, Kind::kUnknown);
+  EXPECT_EQ(decode(R"({"id":1,"ok":false,"error":"timeout","definite":false})").kind,
+            Kind::kUnknown);
+  EXPECT_EQ(decode(R"({"id":1,"ok":false,"error":"cas-mismatch","definite":true})").kind,
+            Kind::kFail);
+  const StoreClient::Reply unreadable =
+      decode(R"({"id":1,"ok":true,"values":{"account:0":"lots"}})");
+  EXPECT_EQ(unreadable.kind, Kind::kUnknown);
+  EXPECT_NE(unreadable.error.find("unreadable value of 'account:0'"), std::string::npos)
+      << unreadable.error;
+  // Regression: an ok read whose value was not an int64 (beyond its range, a string) was
+  // recorded as an ok read of nothing, i.e. of an absent key: a false read in the history.
+  for (const char* line :
+       {R"({"id":1,"ok":true,"value":9223372036854775808})", R"({"id":1,"ok":true,"value":"5"})",
+        R"({"id":1,"ok":true,"value":[5]})"}) {
+    const StoreClient::Reply r = decode(line);
+    EXPECT_EQ(r.kind, Kind::kUnknown) << line;
+    EXPECT_FALSE(r.value.has_value()) << line;
+    EXPECT_NE(r.error.find("unreadable value"), std::string::npos) << r.error;
+  }
+  // A definite refusal that carries an odd value is still a refusal.
+  EXPECT_EQ(
+      decode(R"({"id":1,"ok":false,"error":"cas-mismatch","definite":true,"value":"x"})").kind,
+      Kind::kFail);
 }
 
 }  // namespace

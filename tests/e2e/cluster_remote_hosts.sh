@@ -24,6 +24,14 @@ run_test 0 --db etcd --nodes "$hosts" --ssh-key "$state/id_ed25519" --known-host
   --concurrency 6 --time-limit 8 --seed 52 --nemesis partition-primary --nemesis-interval 2
 [[ -s $ROOT/latest/nodes/$first/etcd.log ]] || fail "no etcd.log downloaded for $first"
 grep -q '"f":"start-partition"' "$ROOT/latest/history.jsonl" || fail "no partition of the etcd leader"
+# The key's path is recorded; its content is in no output, log, history, result or report
+# (the node logs downloaded included). Keys and the cluster's state are root's only.
+assert_secret_absent "$state/id_ed25519"
+[[ $(stat -c %a "$state") == 700 ]] || fail "cluster state $state is $(stat -c %a "$state"), expected 700"
+for k in "$state/id_ed25519" "$state"/n*/ssh_host_ed25519_key; do
+  [[ $(stat -c %a "$k") == 600 ]] || fail "key $k is $(stat -c %a "$k"), expected 600"
+done
+assert_not_writable_by_others "$ROOT/register"  # the results of the run
 # An unknown host key is refused with a message that says what to do.
 : >"$ROOT/empty_known_hosts"
 "$FAULTLINE" test --results "$ROOT/x" --nodes "$hosts" --ssh-key "$state/id_ed25519" \

@@ -42,3 +42,27 @@ assert_cluster_gone() {
   [[ ! -e /var/lib/faultline/nodes/$name ]] || fail "node directories of $name left"
   if pgrep -af "$name" | grep -v pgrep >/dev/null; then pgrep -af "$name" >&2; fail "processes of $name left"; fi
 }
+
+# No file under $ROOT (results, faultline's output) holds any line of the private key KEY
+# (its base64 body), nor SECRET when given (a passphrase). Keys kept under $ROOT/keys are
+# not searched.
+assert_secret_absent() {
+  local key=$1 secret=${2:-} line
+  while IFS= read -r line; do
+    [[ $line == -----* || ${#line} -lt 16 ]] && continue
+    if grep -rlF --exclude-dir=keys -- "$line" "$ROOT" >&2; then
+      fail "a line of the private key $key was written to the files above"
+    fi
+  done <"$key"
+  if [[ -n $secret ]] && grep -rlF --exclude-dir=keys -- "$secret" "$ROOT" >&2; then
+    fail "the passphrase was written to the files above"
+  fi
+}
+
+# Nothing under DIR is writable by group or others.
+assert_not_writable_by_others() {
+  if [[ -n $(find "$1" -perm /022 ! -type l) ]]; then
+    find "$1" -perm /022 ! -type l -exec ls -ld {} + >&2
+    fail "writable by group or others under $1"
+  fi
+}
