@@ -15,6 +15,7 @@
 #include "db/external/external_client.h"
 #include "db/external/external_db.h"
 #include "nemesis/make_nemesis.h"
+#include "nemesis/node_network.h"
 #include "workloads/bank_workload.h"
 #include "workloads/counter_workload.h"
 #include "workloads/register_workload.h"
@@ -177,6 +178,14 @@ Result<std::unique_ptr<Cluster>> MakeCluster(const TestSpec& spec, const std::st
   log.Info("connecting to " + std::to_string(o.hosts.size()) + " hosts as " + o.user);
   auto c = RemoteCluster::Connect(o);
   if (!c.ok()) return c.status();
+  if (!(*c)->leftovers().empty()) {
+    // A run killed with partitions in force left its rules on the hosts too.
+    Status healed = NodeNetwork(**c).Teardown();
+    for (const std::string& l : (*c)->leftovers()) {
+      log.Info("removed the leftovers of run " + l + " (its faultline process is gone)");
+    }
+    if (!healed.ok()) return healed;
+  }
   return std::unique_ptr<Cluster>(std::move(c).value());
 }
 

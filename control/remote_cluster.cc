@@ -11,8 +11,10 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <future>
 #include <set>
+#include <sstream>
 
 namespace faultline {
 namespace {
@@ -73,7 +75,109 @@ Status Validate(const RemoteClusterOptions& o, const std::string& run_id) {
   return Status::Ok();
 }
 
+std::string ReadFirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// Field 22 of /proc/PID/stat (start time in clock ticks since boot), or "" if unreadable.
+std::string StartTicks(pid_t pid) {
+  const std::string stat = ReadFirstLine("/proc/" + std::to_string(pid) + "/stat");
+  const size_t paren = stat.rfind(')');  // the command name may hold spaces and parentheses
+  if (paren == std::string::npos) return "";
+  std::istringstream fields(stat.substr(paren + 1));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) return field;
+  }
+  return "";
+}
+
+std::string ThisHost() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  return name;
+}
+
+std::vector<std::string> Words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+// One host's part of Connect: its node directory; then, for each run directory under
+// `base_dir` whose owner line is this control host's and names a process that is gone, every
+// process still working in that directory (its cwd there: the servers and whatever they
+// forked) is killed and the owner file renamed owner.ended; last, this run's owner line.
+Status SetUpHost(Remote& remote, const std::string& host, const RemoteClusterOptions& o,
+                 const std::string& node_dir,
+                 const std::string& run_dir, const std::string& owner,
+                 std::vector<std::string>* leftovers) {
+  const std::string mkdir = "mkdir -p " + ShellQuote(node_dir) + " && chmod 0755 " +
+                            ShellQuote(node_dir) + " && cd " + ShellQuote(o.base_dir) +
+                            " && for f in */owner; do [ -f \"$f\" ] && " +
+                            "printf '%s %s\\n' \"${f%/owner}\" \"$(head -n 1 \"$f\")\"; done; true";
+  Result<std::string> owners = ExecChecked(remote, mkdir, o.connect_timeout);
+  if (!owners.ok()) return owners.status();
+  std::istringstream lines(*owners);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t space = line.find(' ');
+    if (space == std::string::npos) continue;
+    const std::string id = line.substr(0, space), who = line.substr(space + 1);
+    const std::string dir = o.base_dir + "/" + id;
+    if (dir == run_dir || !OwnerLineIsOurs(who) || OwnerLineAlive(who)) continue;
+    const std::string kill =
+        "d=" + ShellQuote(dir) + "; n=0\n"
+        "for p in /proc/[0-9]*; do\n"
+        "  c=$(readlink \"$p/cwd\" 2>/dev/null) || continue\n"
+        "  case \"$c\" in \"$d\" | \"$d\"/*) kill -9 \"${p#/proc/}\" 2>/dev/null && n=$((n + 1)) ;; esac\n"
+        "done\n"
+        "mv -f \"$d/owner\" \"$d/owner.ended\"; echo \"$n\"";
+    Result<std::string> killed = ExecChecked(remote, kill, o.connect_timeout);
+    if (!killed.ok()) {
+      return Status::IoError("removing the leftovers of run " + id + ": " +
+                             killed.status().message());
+    }
+    std::string n = *killed;
+    while (!n.empty() && std::isspace(static_cast<unsigned char>(n.back()))) n.pop_back();
+    leftovers->push_back(id + " on " + host + ": " + n +
+                         (n == "1" ? " process" : " processes") + " killed");
+  }
+  Result<std::string> wrote = ExecChecked(
+      remote, "printf '%s\\n' " + ShellQuote(owner) + " >" + ShellQuote(run_dir + "/owner"),
+      o.connect_timeout);
+  return wrote.ok() ? Status::Ok() : wrote.status();
+}
+
 }  // namespace
+
+std::string OwnerLine(pid_t pid) {
+  const std::string boot = ReadFirstLine("/proc/sys/kernel/random/boot_id");
+  const std::string start = StartTicks(pid);
+  if (boot.empty() || start.empty()) return "";
+  return ThisHost() + " " + boot + " " + std::to_string(pid) + " " + start;
+}
+
+bool OwnerLineIsOurs(const std::string& line) {
+  const std::vector<std::string> w = Words(line);
+  return w.size() == 4 && w[0] == ThisHost() &&
+         w[1] == ReadFirstLine("/proc/sys/kernel/random/boot_id");
+}
+
+bool OwnerLineAlive(const std::string& line) {
+  if (!OwnerLineIsOurs(line)) return false;
+  const std::vector<std::string> w = Words(line);
+  pid_t pid = 0;
+  try {
+    pid = static_cast<pid_t>(std::stol(w[2]));
+  } catch (const std::exception&) {
+    return false;
+  }
+  return pid > 0 && StartTicks(pid) == w[3];
+}
 
 Status CheckHostName(const std::string& host) {
   auto refuse = [&](const std::string& why) {
@@ -142,13 +246,14 @@ Result<std::unique_ptr<RemoteCluster>> RemoteCluster::Connect(const RemoteCluste
     so.connect_timeout = o.connect_timeout;
     c->remotes_.push_back(std::make_unique<SshRemote>(so));
   }
+  c->run_dir_ = o.base_dir + "/" + run_id;
+  const std::string owner = OwnerLine(::getpid());
+  std::vector<std::vector<std::string>> leftovers(c->remotes_.size());
   std::vector<std::future<Status>> setups;
   for (size_t i = 0; i < c->remotes_.size(); ++i) {
-    const std::string mkdir = "mkdir -p " + ShellQuote(c->node_dirs_[i]) + " && chmod 0755 " +
-                              ShellQuote(c->node_dirs_[i]);
-    setups.push_back(std::async(std::launch::async, [r = c->remotes_[i].get(), mkdir, &o] {
-      Result<std::string> made = ExecChecked(*r, mkdir, o.connect_timeout);
-      return made.ok() ? Status::Ok() : made.status();
+    setups.push_back(std::async(std::launch::async, [&, i] {
+      return SetUpHost(*c->remotes_[i], o.hosts[i], o, c->node_dirs_[i], c->run_dir_, owner,
+                       &leftovers[i]);
     }));
   }
   Status first = Status::Ok();
@@ -156,11 +261,25 @@ Result<std::unique_ptr<RemoteCluster>> RemoteCluster::Connect(const RemoteCluste
     Status st = s.get();
     if (first.ok() && !st.ok()) first = st;
   }
+  for (auto& l : leftovers) c->leftovers_.insert(c->leftovers_.end(), l.begin(), l.end());
   FAULTLINE_RETURN_IF_ERROR(first);
   Result<std::string> local = c->remotes_[0]->LocalAddress();
   if (!local.ok()) return local.status();
   c->control_address_ = *local;
   return c;
+}
+
+RemoteCluster::~RemoteCluster() {
+  if (run_dir_.empty()) return;
+  std::vector<std::future<void>> done;
+  for (auto& r : remotes_) {
+    done.push_back(std::async(std::launch::async, [&r, this] {
+      (void)r->Exec("mv -f " + ShellQuote(run_dir_ + "/owner") + " " +
+                        ShellQuote(run_dir_ + "/owner.ended") + " 2>/dev/null",
+                    std::chrono::seconds(5));
+    }));
+  }
+  for (auto& d : done) d.get();
 }
 
 std::string RemoteCluster::Describe() const {

@@ -1,8 +1,12 @@
 // RemoteCluster: a Cluster over hosts the user gives (`--nodes h1,h2,…`), reached over SSH
 // with host keys checked strictly against known_hosts. Node names are the host names as
-// given; each host gets a per-run directory. Thread-safe after construction (each host's
-// Remote serializes its calls).
+// given; each host gets a per-run directory, with an `owner` file naming the faultline
+// process that runs it: a later run from the same control host that finds the owner gone
+// (SIGKILL, a crash) kills whatever still runs in that run's directory. Thread-safe after
+// construction (each host's Remote serializes its calls).
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <memory>
@@ -31,8 +35,15 @@ struct RemoteClusterOptions {
 class RemoteCluster final : public Cluster {
  public:
   // Resolves every host to IPv4, connects to all of them in parallel (an unknown host or a
-  // changed key is an error that says what to do) and creates each node directory.
+  // changed key is an error that says what to do), creates each node directory, and removes
+  // the leftovers of earlier runs whose faultline process is gone (see leftovers()).
   static Result<std::unique_ptr<RemoteCluster>> Connect(const RemoteClusterOptions& options);
+  // Marks the run ended on every host (its owner file becomes owner.ended).
+  ~RemoteCluster() override;
+
+  // What Connect removed: "run20261122T071200-4242 on db1: 3 processes killed", one line per
+  // host and dead run (whether or not anything still ran). Empty when there was nothing.
+  const std::vector<std::string>& leftovers() const { return leftovers_; }
 
   std::string Describe() const override;  // "remote cluster (3 hosts: db1, db2, db3)"
   const std::vector<ClusterNode>& nodes() const override { return nodes_; }
@@ -49,7 +60,18 @@ class RemoteCluster final : public Cluster {
   std::vector<std::unique_ptr<SshRemote>> remotes_;
   std::string control_address_;
   std::vector<std::string> node_dirs_;
+  std::string run_dir_;  // <base_dir>/<run_id>, on every host
+  std::vector<std::string> leftovers_;
 };
+
+// The owner line of faultline process `pid` on this control host: "HOST BOOT_ID PID
+// START_TICKS" (start time in clock ticks since boot, so a reused PID is another owner), or
+// "" if it cannot be read. OwnerLineAlive: whether such a line names a live process of this
+// control host; false for another host's line (never judged here: see the caller).
+std::string OwnerLine(pid_t pid);
+bool OwnerLineAlive(const std::string& line);
+// Whether an owner line was written on this control host (its HOST and BOOT_ID match).
+bool OwnerLineIsOurs(const std::string& line);
 
 // ~/.ssh/known_hosts of the user running faultline ($HOME, else the password database).
 std::string DefaultKnownHostsFile();

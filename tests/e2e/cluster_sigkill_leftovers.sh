@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SIGKILL of faultline at seeded random points of runs on the local cluster — while the
-# cluster and the store are being set up, in the main phase with partitions in force, and
-# after it (recovery, final reads, checking, tear-down) — leaves a history prefix that
-# `faultline analyze` checks (marked truncated in results.json and the report), and the next
-# `faultline test` removes what every killed run left: namespaces, node processes,
-# /etc/netns entries, state and node directories.
+# cluster and the store are being set up, in the main phase with partitions in force (the
+# built-in store, then etcd), and after it (recovery, final reads, checking, tear-down) —
+# leaves a history prefix that `faultline analyze` checks (marked truncated in results.json
+# and the report), and the next `faultline test` removes what every killed run left:
+# namespaces, node processes (database servers included), /etc/netns entries, state and node
+# directories.
 # The points come from SIGKILL_SEED (default 41; printed, so a failure can be replayed).
 source "$(dirname "$0")/lib.sh"
 [[ $(id -u) -eq 0 ]] || { echo "skip: needs root"; exit 0; }
@@ -24,15 +25,8 @@ killed_cluster_run() {
   local dir=$ROOT/$name
   "$FAULTLINE" test --cluster local --nodes 3 --results "$dir" "$@" >"$ROOT/$name.out" 2>&1 &
   local pid=$!
-  for _ in $(seq 3000); do
-    grep -q "$landmark" "$dir/latest/faultline.log" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.01
-  done
-  local ms=$((lo + RANDOM % (hi - lo + 1)))
-  sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
-  kill -KILL "$pid" 2>/dev/null || { cat "$ROOT/$name.out" >&2; fail "$name: faultline exited before its kill point"; }
-  wait "$pid" 2>/dev/null
+  sigkill_at_landmark "$pid" "$dir" "$landmark" "$lo" "$hi" ||
+    { cat "$ROOT/$name.out" >&2; fail "$name: faultline exited before its kill point"; }
   # What it left, before any later run (which removes it) starts.
   if ip netns list | grep -q "^fl-run$pid-" || compgen -G "/var/lib/faultline/clusters/run$pid-*" >/dev/null; then
     had_leftovers+=("$pid")
@@ -55,7 +49,7 @@ killed_cluster_run() {
     grep -q '"truncated": true' "$run/results.json" || fail "$name: results.json not marked truncated"
     grep -q "history truncated by a crash" "$run/report.html" || fail "$name: the report does not say truncated"
   fi
-  echo "$name: killed $ms ms after '$landmark' (last log line: $(tail -n 1 "$run/faultline.log" | cut -c 12-80)); $lines history lines"
+  echo "$name: killed $kill_ms ms after '$landmark' (last log line: $(tail -n 1 "$run/faultline.log" | cut -c 12-80)); $lines history lines"
 }
 
 killed_cluster_run setup "building local cluster" 0 200 --time-limit 30 --seed "$seed"
@@ -63,6 +57,10 @@ killed_cluster_run main "main phase" 300 4000 --time-limit 30 --seed "$((seed + 
   --nemesis partition --nemesis-interval 1
 [[ ${had_leftovers[-1]:-} == "${killed_pids[1]}" ]] ||
   fail "the run killed in its main phase left no cluster to clean up"
+# A real database's servers (etcd: its command line names the cluster's node directory) go
+# with the cluster too.
+killed_cluster_run etcd "main phase" 300 3000 --db etcd --time-limit 30 --seed "$((seed + 4))" \
+  --nemesis partition --nemesis-interval 1
 killed_cluster_run after "healed" 1200 2200 --time-limit 2 --recovery 2 --seed "$((seed + 2))" \
   --nemesis partition --nemesis-interval 1
 # Each run removes what the runs killed before it left; a last one cleans up after the third.

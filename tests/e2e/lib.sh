@@ -66,3 +66,30 @@ assert_not_writable_by_others() {
     fail "writable by group or others under $1"
   fi
 }
+
+# sigkill_at_landmark PID DIR LANDMARK MIN_MS MAX_MS — waits until the run faultline (PID)
+# writes into DIR has logged LANDMARK in its faultline.log (empty LANDMARK: has written
+# test.json; 30 s at most), then a random MIN..MAX ms more (in $kill_ms), and SIGKILLs it.
+# Returns 1 when faultline had exited before that point (its exit status then in
+# $exit_code), 0 once killed.
+sigkill_at_landmark() {
+  local pid=$1 dir=$2 landmark=$3 lo=$4 hi=$5 until=$((SECONDS + 30))
+  while ((SECONDS < until)); do
+    if [[ -z $landmark ]]; then
+      [[ -e $dir/latest/test.json ]] && break
+    else
+      grep -q "$landmark" "$dir/latest/faultline.log" 2>/dev/null && break
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.005
+  done
+  kill_ms=$((lo + RANDOM % (hi - lo + 1)))
+  sleep "$(awk -v ms="$kill_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+  if ! kill -KILL "$pid" 2>/dev/null; then
+    wait "$pid"
+    exit_code=$?
+    return 1
+  fi
+  wait "$pid" 2>/dev/null
+  return 0
+}

@@ -21,24 +21,11 @@ killed_run() {
   local dir=$ROOT/$name
   "$FAULTLINE" test --cluster processes --results "$dir" "$@" >"$ROOT/$name.out" 2>&1 &
   local pid=$!
-  for _ in $(seq 2000); do
-    if [[ -z $landmark ]]; then
-      [[ -e $dir/latest/test.json ]] && break
-    else
-      grep -q "$landmark" "$dir/latest/faultline.log" 2>/dev/null && break
-    fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.005
-  done
-  local ms=$((lo + RANDOM % (hi - lo + 1)))
-  sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
-  if ! kill -KILL "$pid" 2>/dev/null; then
-    wait "$pid"
-    echo "$name: faultline had exited $? before the kill point ($ms ms after '$landmark')"
+  if ! sigkill_at_landmark "$pid" "$dir" "$landmark" "$lo" "$hi"; then
+    echo "$name: faultline had exited $exit_code before the kill point ($kill_ms ms after '$landmark')"
     return 1
   fi
-  wait "$pid" 2>/dev/null
-  check_killed_run "$name" "$dir/latest" "$ms ms after '${landmark:-test.json}'"
+  check_killed_run "$name" "$dir/latest" "$kill_ms ms after '${landmark:-test.json}'"
 }
 
 # check_killed_run NAME RUN_DIR WHEN — the prefix checks and analyzes, is marked truncated

@@ -74,9 +74,8 @@ TEST_P(ParseExternalReplyRefuses, WithAMessageNamingWhatIsWrong) {
 }
 
 std::string Nested(int depth) {
-  std::string v = "1";
-  for (int i = 0; i < depth; ++i) v = "[" + v + "]";
-  return R"({"id":1,"type":"ok","value":)" + v + "}";
+  return R"({"id":1,"type":"ok","value":)" + std::string(depth, '[') + "1" +
+         std::string(depth, ']') + "}";
 }
 
 INSTANTIATE_TEST_SUITE_P(
