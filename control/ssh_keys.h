@@ -1,4 +1,4 @@
-// SSH key helpers that need no connection: base64, SHA-256 fingerprints as `ssh-keygen -l`
+// SSH key helpers that need no connection: SHA-256 fingerprints as `ssh-keygen -l`
 // prints them, and the algorithm of a private key file (to explain refused RSA keys).
 // Pure functions; thread-safe.
 #pragma once
@@ -7,11 +7,6 @@
 #include <string_view>
 
 namespace faultline {
-
-// Standard base64 (RFC 4648) with '=' padding, or without when `pad` is false.
-std::string Base64Encode(std::string_view bytes, bool pad = true);
-// Decodes standard base64, ignoring whitespace and missing padding. False on other bytes.
-bool Base64Decode(std::string_view text, std::string* out);
 
 // The 32-byte SHA-256 digest of `bytes` (FIPS 180-4).
 std::string Sha256(std::string_view bytes);

@@ -5,13 +5,11 @@
 // and that op's history line must read back with faultline's own JSON Lines reader.
 // Stateless; libFuzzer calls it from one thread.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
-#include "core/history_io.h"
 #include "db/builtin/store_client.h"
+#include "fuzz/recorded_op.h"
 
 namespace faultline {
 namespace {
@@ -51,19 +49,7 @@ Op RecordedOp(const std::string& line) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace faultline;
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (size_t start = 0; start <= text.size();) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const Op op = RecordedOp(std::string(text.substr(start, end - start)));
-    const std::string recorded = op.ToJson();
-    Result<std::vector<Op>> back = ParseJsonlOps(recorded, "fuzz-recorded-op");
-    if (!back.ok() || back->size() != 1) {
-      std::fprintf(stderr, "the op recorded from a reply does not read back: %s\n---\n%s\n",
-                   back.ok() ? "not one op" : back.status().message().c_str(), recorded.c_str());
-      std::abort();
-    }
-    start = end + 1;
-  }
+  ForEachLine(std::string_view(reinterpret_cast<const char*>(data), size),
+              [](std::string_view line) { CheckRecordedOpReadsBack(RecordedOp(std::string(line))); });
   return 0;
 }

@@ -16,9 +16,6 @@ std::string EscapeHtml(std::string_view s);
 // U+2028/U+2029 is written as a \u escape, so no value (e.g. "</script>") can end the block.
 std::string JsonForScript(const nlohmann::json& j);
 
-// Standard base64 (RFC 4648, with padding) of `bytes`.
-std::string Base64(std::string_view bytes);
-
 // "1,234,567"
 std::string GroupDigits(int64_t n);
 // A duration for people: "850 µs", "12.3 ms", "4.20 s", "3 min 12 s".

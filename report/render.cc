@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "checkers/stats/stats.h"
+#include "core/base64.h"
 #include "report/assets.h"
 #include "report/faults.h"
 #include "report/html.h"
@@ -86,7 +87,7 @@ std::string RenderReport(const RunData& run, const RenderLimits& limits) {
   html += "<div id=\"fl-tooltip\" role=\"tooltip\" hidden></div>\n";
   html += "<script type=\"application/json\" id=\"fl-meta\">" + JsonForScript(meta) + "</script>\n";
   html += "<script type=\"application/octet-stream\" id=\"fl-ops\">";
-  html += Base64(ops.bytes);
+  html += Base64Encode(ops.bytes);
   html += "</script>\n<script>";
   html += kReportJs;
   html += "</script></body></html>\n";

@@ -65,13 +65,14 @@ bool ChildProcess::Running() {
   return !reaped_;
 }
 
-std::string ChildProcess::Describe() const {
-  if (!reaped_) return "running";
-  if (WIFEXITED(wait_status_))
-    return "exited with status " + std::to_string(WEXITSTATUS(wait_status_));
-  if (WIFSIGNALED(wait_status_))
-    return "killed by signal " + std::to_string(WTERMSIG(wait_status_));
+std::string DescribeWaitStatus(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
   return "ended";
+}
+
+std::string ChildProcess::Describe() const {
+  return reaped_ ? DescribeWaitStatus(wait_status_) : "running";
 }
 
 Status ChildProcess::Signal(int sig) {

@@ -14,6 +14,10 @@
 
 namespace faultline {
 
+// How a process with wait(2) status `status` ended: "exited with status 3", "killed by
+// signal 9".
+std::string DescribeWaitStatus(int status);
+
 class ChildProcess {
  public:
   // Runs argv[0] (a path) with `argv`, in a process group of its own; stdout and stderr are

@@ -1,6 +1,6 @@
 #include "db/etcd/etcd_client.h"
 
-#include "control/ssh_keys.h"  // Base64Encode / Base64Decode
+#include "core/base64.h"
 
 namespace faultline {
 

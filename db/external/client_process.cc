@@ -15,6 +15,8 @@
 #include <set>
 #include <thread>
 
+#include "db/builtin/child_process.h"  // DescribeWaitStatus
+
 extern char** environ;
 
 namespace faultline {
@@ -248,12 +250,7 @@ std::optional<int> ClientProcess::ExitStatus() const {
 }
 
 std::string ClientProcess::Describe() const {
-  if (!reaped_) return "running";
-  if (WIFEXITED(wait_status_))
-    return "exited with status " + std::to_string(WEXITSTATUS(wait_status_));
-  if (WIFSIGNALED(wait_status_))
-    return "killed by signal " + std::to_string(WTERMSIG(wait_status_));
-  return "ended";
+  return reaped_ ? DescribeWaitStatus(wait_status_) : "running";
 }
 
 void KillAllClientProcesses() {

@@ -1,4 +1,4 @@
-// Base64, fingerprint normalisation and private-key sniffing, against keys ssh-keygen makes.
+// Fingerprint normalisation and private-key sniffing, against keys ssh-keygen makes.
 #include "control/ssh_keys.h"
 
 #include <gtest/gtest.h>
@@ -10,33 +10,6 @@
 
 namespace faultline {
 namespace {
-
-TEST(Base64, Rfc4648Vectors) {
-  const std::pair<std::string, std::string> cases[] = {{"", ""},
-                                                       {"f", "Zg=="},
-                                                       {"fo", "Zm8="},
-                                                       {"foo", "Zm9v"},
-                                                       {"foob", "Zm9vYg=="},
-                                                       {"fooba", "Zm9vYmE="},
-                                                       {"foobar", "Zm9vYmFy"}};
-  for (const auto& [plain, encoded] : cases) {
-    EXPECT_EQ(Base64Encode(plain), encoded);
-    std::string back;
-    ASSERT_TRUE(Base64Decode(encoded, &back));
-    EXPECT_EQ(back, plain);
-  }
-  EXPECT_EQ(Base64Encode("fo", /*pad=*/false), "Zm8");
-  std::string out;
-  EXPECT_FALSE(Base64Decode("Zm9v!", &out));
-}
-
-TEST(Base64, AllByteValuesRoundTrip) {
-  std::string all;
-  for (int i = 0; i < 256; ++i) all.push_back(char(i));
-  std::string back;
-  ASSERT_TRUE(Base64Decode(Base64Encode(all), &back));
-  EXPECT_EQ(back, all);
-}
 
 std::string Hex(const std::string& bytes) {
   static const char* kDigits = "0123456789abcdef";

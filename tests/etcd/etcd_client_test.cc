@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "control/ssh_keys.h"
+#include "core/base64.h"
 
 namespace faultline {
 namespace {

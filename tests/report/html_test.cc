@@ -33,15 +33,6 @@ TEST(JsonForScript, NoValueCanEndTheScriptBlock) {
   EXPECT_EQ(nlohmann::json::parse(text), j);  // and it still means the same
 }
 
-TEST(Base64, MatchesRfc4648Vectors) {
-  EXPECT_EQ(Base64(""), "");
-  EXPECT_EQ(Base64("f"), "Zg==");
-  EXPECT_EQ(Base64("fo"), "Zm8=");
-  EXPECT_EQ(Base64("foo"), "Zm9v");
-  EXPECT_EQ(Base64("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(Base64(std::string("\xff\x00\x80", 3)), "/wCA");
-}
-
 TEST(Format, GroupsDigitsAndHumanises) {
   EXPECT_EQ(GroupDigits(0), "0");
   EXPECT_EQ(GroupDigits(1234567), "1,234,567");
