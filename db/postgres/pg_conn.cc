@@ -70,6 +70,12 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const PgTarget& t, Clock::time_p
   return std::unique_ptr<PgConn>(new PgConn(conn, t));
 }
 
+PgReply PgFoldResult(PgReply so_far, PgReply next, bool first) {
+  if (first) return next;
+  if (next.kind == PgReply::Kind::kOk || so_far.kind != PgReply::Kind::kOk) return so_far;
+  return next;  // the statement was answered, but its transaction did not commit
+}
+
 PgConn::~PgConn() { PQfinish(conn_); }
 
 bool PgConn::healthy() const { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
@@ -110,6 +116,8 @@ PgReply PgConn::Exec(const std::string& sql, const std::vector<std::string>& par
     }
   }
   bool have = false;
+  // Every result until libpq's last (nullptr): an autocommit statement's commit comes after
+  // its own result and can fail (PgFoldResult).
   for (;;) {
     while (PQisBusy(conn_)) {
       if (!WaitFd(PQsocket(conn_), POLLIN, deadline)) {
@@ -125,12 +133,12 @@ PgReply PgConn::Exec(const std::string& sql, const std::vector<std::string>& par
     PGresult* res = PQgetResult(conn_);
     if (res == nullptr) break;
     const ExecStatusType st = PQresultStatus(res);
-    if (!have) {
-      have = true;
-      if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-        r.kind = PgReply::Kind::kOk;
+    PgReply one;
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+      one.kind = PgReply::Kind::kOk;
+      if (!have) {  // only the first result's rows are used
         const char* n = PQcmdTuples(res);
-        r.affected = (n && *n) ? std::stoll(n) : 0;
+        one.affected = (n && *n) ? std::stoll(n) : 0;
         for (int i = 0; i < PQntuples(res); ++i) {
           std::vector<std::optional<std::string>> row;
           for (int j = 0; j < PQnfields(res); ++j) {
@@ -140,19 +148,21 @@ PgReply PgConn::Exec(const std::string& sql, const std::vector<std::string>& par
               row.emplace_back(std::string(PQgetvalue(res, i, j), PQgetlength(res, i, j)));
             }
           }
-          r.rows.push_back(std::move(row));
+          one.rows.push_back(std::move(row));
         }
-      } else {
-        const char* code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        r.sqlstate = code ? code : "";
-        r.message = Trim(PQresultErrorMessage(res));
-        // libpq reports a connection lost mid-statement as a fatal result without SQLSTATE.
-        r.kind = r.sqlstate.empty() ? PgReply::Kind::kLost : PgReply::Kind::kError;
-        if (r.kind == PgReply::Kind::kLost) broken_ = true;
-        if (r.message.empty()) r.message = Trim(PQerrorMessage(conn_));
       }
+    } else {
+      const char* code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      one.sqlstate = code ? code : "";
+      one.message = Trim(PQresultErrorMessage(res));
+      // libpq reports a connection lost mid-statement as a fatal result without SQLSTATE.
+      one.kind = one.sqlstate.empty() ? PgReply::Kind::kLost : PgReply::Kind::kError;
+      if (one.kind == PgReply::Kind::kLost) broken_ = true;
+      if (one.message.empty()) one.message = Trim(PQerrorMessage(conn_));
     }
     PQclear(res);
+    r = PgFoldResult(std::move(r), std::move(one), !have);
+    have = true;
   }
   if (!have) return lost(Trim(PQerrorMessage(conn_)));
   if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;

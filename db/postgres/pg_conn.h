@@ -32,6 +32,14 @@ struct PgReply {
   int64_t affected = 0;  // kOk: rows the command inserted/updated/deleted
 };
 
+// One statement can bring several results: for an autocommit statement sent with the
+// extended protocol, the server answers the statement (e.g. "INSERT 0 1") and then commits at
+// Sync — and the commit itself can still fail (a serialization failure found at commit, a
+// deferred constraint), as a second, error result. Folds `next` into the reply so far
+// (`first`: there is none yet): the first result gives the rows; any later error replaces
+// it, since the statement's transaction then did not commit.
+PgReply PgFoldResult(PgReply so_far, PgReply next, bool first);
+
 struct PgTarget {
   std::string host;
   uint16_t port = 5432;

@@ -9,6 +9,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// How often a connected client asks its Sentinel whether the primary changed.
+constexpr milliseconds kFollowEvery{100};
+
 constexpr char kCasScript[] =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) "
     "return 1 else return 0 end";
@@ -32,6 +35,7 @@ class RedisClient : public Client {
   }
 
   Completion Invoke(const OpRequest& req, Clock::time_point deadline) override {
+    if (conn_ && conn_->healthy()) FollowSentinel(deadline);
     if (!conn_ || !conn_->healthy()) {
       conn_.reset();
       const std::string primary =
@@ -39,7 +43,17 @@ class RedisClient : public Client {
       if (primary.empty()) return Fail("no Sentinel named a primary", true);
       auto c = RedisConn::Connect(primary, topology_->port, deadline);
       if (!c.ok()) return Fail("cannot connect to the primary: " + c.status().message(), true);
+      // Sentinel's answer may be out of date (a node restarted as a replica, a failover in
+      // progress): like Sentinel clients should, check the node's ROLE before using it.
+      RedisReply role = (*c)->Command({"ROLE"}, deadline);
+      if (role.kind != RedisReply::Kind::kOk) return RedisFailure(role, false);
+      if (role.elements.empty() || role.elements[0] != "master") {
+        return Fail(NodeName(primary) + " (named primary by Sentinel) has role " +
+                        (role.elements.empty() ? "?" : role.elements[0]),
+                    true);
+      }
       conn_ = std::move(c).value();
+      next_follow_ = Clock::now() + kFollowEvery;
     }
     Completion c = Run(req, deadline);
     // A node that is no longer the primary: ask Sentinel again next time.
@@ -50,6 +64,26 @@ class RedisClient : public Client {
   }
 
  private:
+  // What a client subscribed to its Sentinel's +switch-master does: at most every
+  // kFollowEvery, ask the home node's Sentinel (one kept connection) which node is the primary,
+  // and drop the connection to a node it no longer names. A Sentinel that does not answer
+  // changes nothing: the client keeps the node it has.
+  void FollowSentinel(Clock::time_point deadline) {
+    const auto now = Clock::now();
+    if (now < next_follow_) return;
+    next_follow_ = now + kFollowEvery;
+    const auto ask_by = std::min(deadline, now + milliseconds(100));
+    if (!sentinel_ || !sentinel_->healthy()) {
+      auto c = RedisConn::Connect(topology_->nodes[home_].host, topology_->sentinel_port, ask_by);
+      if (!c.ok()) return;
+      sentinel_ = std::move(c).value();
+    }
+    RedisReply r = sentinel_->Command({"SENTINEL", "get-master-addr-by-name", topology_->master_name},
+                                      ask_by);
+    if (r.kind != RedisReply::Kind::kOk || r.elements.size() != 2) return;
+    if (r.elements[0] != conn_->host()) conn_.reset();
+  }
+
   std::string NodeName(const std::string& host) const {
     for (const auto& n : topology_->nodes) {
       if (n.host == host) return n.name;
@@ -115,6 +149,8 @@ class RedisClient : public Client {
   const std::shared_ptr<const RedisTopology> topology_;
   size_t home_ = 0;
   std::unique_ptr<RedisConn> conn_;
+  std::unique_ptr<RedisConn> sentinel_;  // to the home node's Sentinel, for FollowSentinel
+  Clock::time_point next_follow_{};
 };
 
 }  // namespace
@@ -131,6 +167,38 @@ std::string AskSentinels(const RedisTopology& t, size_t first, Clock::time_point
     if (r.kind == RedisReply::Kind::kOk && r.elements.size() == 2) return r.elements[0];
   }
   return "";
+}
+
+std::optional<SentinelPrimary> ParseSentinelMaster(const std::vector<std::string>& fields) {
+  std::optional<std::string> ip, epoch;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (fields[i] == "ip") ip = fields[i + 1];
+    if (fields[i] == "config-epoch") epoch = fields[i + 1];
+  }
+  if (!ip || !epoch) return std::nullopt;
+  SentinelPrimary p;
+  p.host = *ip;
+  try {
+    p.epoch = std::stoll(*epoch);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return p;
+}
+
+std::string AskSentinelsNewest(const RedisTopology& t, Clock::time_point deadline) {
+  std::optional<SentinelPrimary> best;
+  for (const auto& node : t.nodes) {
+    if (Clock::now() >= deadline) break;
+    const auto by = std::min(deadline, Clock::now() + milliseconds(100));
+    auto c = RedisConn::Connect(node.host, t.sentinel_port, by);
+    if (!c.ok()) continue;
+    RedisReply r = (*c)->Command({"SENTINEL", "master", t.master_name}, by);
+    if (r.kind != RedisReply::Kind::kOk) continue;
+    auto view = ParseSentinelMaster(r.elements);
+    if (view && (!best || view->epoch > best->epoch)) best = view;
+  }
+  return best ? best->host : "";
 }
 
 std::unique_ptr<Client> NewRedisClient(const RedisClientOptions& options,

@@ -47,7 +47,7 @@ Status RedisDb::SetUp(RunLog& log) {
   NodeServersOptions servers, sentinels;
   servers.what = "redis-server";
   servers.failure_logs_dir = options_.logs_dir;
-  servers.log_files = {"redis/redis.log"};
+  servers.log_files = {"redis/redis.log", "redis/redis.conf"};
   servers.startup_timeout = options_.startup_timeout;
   servers.ready = [this](size_t i) {
     auto r = Ask(cluster_.nodes()[i].address, topology_->port, {"PING"}, milliseconds(300));
@@ -73,10 +73,20 @@ Status RedisDb::SetUp(RunLog& log) {
         std::to_string(options_.down_after_ms) + "\nsentinel failover-timeout " + t.master_name +
         " " + std::to_string(options_.failover_timeout_ms) + "\nsentinel parallel-syncs " +
         t.master_name + " 1\n";
+    // The server's settings live in a file too: Sentinel makes every node it reconfigures
+    // (promoted, or pointed at a new primary) rewrite it (CONFIG REWRITE), so a node restarted
+    // after a kill comes back in the role Sentinel last gave it, as in a real deployment —
+    // not in its original one (a promoted replica would come back following the old primary).
+    std::string server_conf = "port " + std::to_string(t.port) + "\nbind " + nodes[i].address +
+                              "\nprotected-mode no\ndir " + dir +
+                              "\ndaemonize no\nsave \"\"\nappendonly no\n"
+                              "repl-diskless-sync yes\nrepl-diskless-sync-delay 0\nlogfile \"\"\n";
+    if (i > 0) server_conf += "replicaof " + nodes[0].address + " " + std::to_string(t.port) + "\n";
     auto wiped = ExecChecked(cluster_.remote(i),
                              "rm -rf " + ShellQuote(dir) + " && mkdir -p " + ShellQuote(dir) +
                                  " && printf %s " + ShellQuote(conf) + " >" +
-                                 ShellQuote(dir + "/sentinel.conf"),
+                                 ShellQuote(dir + "/sentinel.conf") + " && printf %s " +
+                                 ShellQuote(server_conf) + " >" + ShellQuote(dir + "/redis.conf"),
                              seconds(10));
     if (!wiped.ok()) return wiped.status();
     const std::vector<std::pair<std::string, std::string>> env = {
@@ -84,14 +94,7 @@ Status RedisDb::SetUp(RunLog& log) {
         {"FAULTLINE_CLOCK_FILE", NodeTools::ClockFile(cluster_, i)}};
     NodeDaemonSpec server;
     server.name = "redis-server on " + nodes[i].name;
-    server.argv = {options_.server_bin, "--port", std::to_string(t.port),
-                   "--bind", nodes[i].address, "--protected-mode", "no",
-                   "--dir", dir, "--daemonize", "no", "--save", "", "--appendonly", "no",
-                   "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
-                   "--logfile", ""};
-    if (i > 0) {
-      server.argv.insert(server.argv.end(), {"--replicaof", nodes[0].address, std::to_string(t.port)});
-    }
+    server.argv = {options_.server_bin, dir + "/redis.conf"};
     server.env = env;
     server.dir = dir;
     server.log_path = dir + "/redis.log";
@@ -147,7 +150,7 @@ Result<std::unique_ptr<Client>> RedisDb::OpenClient(const std::string& node) {
 }
 
 std::optional<std::string> RedisDb::Primary() {
-  const std::string host = AskSentinels(*topology_, 0, Clock::now() + milliseconds(500));
+  const std::string host = AskSentinelsNewest(*topology_, Clock::now() + milliseconds(600));
   for (const auto& n : cluster_.nodes()) {
     if (!host.empty() && n.address == host) return n.name;
   }

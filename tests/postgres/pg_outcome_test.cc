@@ -51,5 +51,43 @@ TEST(PgOutcome, ServerThatCannotServeIsUnavailable) {
   EXPECT_FALSE(PgNodeUnavailable("2500"));
 }
 
+// Regression (postgres_soak.sh seed 10, db/postgres/README.md "Autocommit commits that fail"):
+// an autocommit upsert answered "INSERT 0 1" and then failed at commit with 40001; only the
+// first result was looked at, so the op was ok although nothing was written.
+TEST(PgFoldResult, AnErrorAfterTheStatementsResultMakesItAFailedWrite) {
+  PgReply inserted = Reply(PgReply::Kind::kOk);
+  inserted.affected = 1;
+  PgReply r = PgFoldResult(PgReply(), inserted, /*first=*/true);
+  r = PgFoldResult(std::move(r),
+                   Reply(PgReply::Kind::kError, "40001",
+                         "ERROR:  could not serialize access due to read/write dependencies"),
+                   /*first=*/false);
+  EXPECT_EQ(r.kind, PgReply::Kind::kError);
+  EXPECT_EQ(r.sqlstate, "40001");
+  Completion c = PgFailure(r, /*may_have_taken_effect=*/true);
+  EXPECT_EQ(c.type, OpType::kFail);  // rolled back: definitely not written
+}
+
+TEST(PgFoldResult, ConnectionLostAtCommitMakesAWriteIndeterminate) {
+  PgReply r = PgFoldResult(PgReply(), Reply(PgReply::Kind::kOk), true);
+  r = PgFoldResult(std::move(r), Reply(PgReply::Kind::kLost, "", "server closed the connection"),
+                   false);
+  EXPECT_EQ(r.kind, PgReply::Kind::kLost);
+  EXPECT_EQ(PgFailure(r, true).type, OpType::kInfo);
+}
+
+TEST(PgFoldResult, KeepsTheFirstResultsRowsAndTheFirstError) {
+  PgReply rows = Reply(PgReply::Kind::kOk);
+  rows.rows = {{std::string("7")}};
+  PgReply r = PgFoldResult(PgReply(), rows, true);
+  r = PgFoldResult(std::move(r), Reply(PgReply::Kind::kOk), false);
+  ASSERT_EQ(r.kind, PgReply::Kind::kOk);
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0][0], "7");
+  PgReply e = PgFoldResult(PgReply(), Reply(PgReply::Kind::kError, "23505"), true);
+  e = PgFoldResult(std::move(e), Reply(PgReply::Kind::kError, "40001"), false);
+  EXPECT_EQ(e.sqlstate, "23505");
+}
+
 }  // namespace
 }  // namespace faultline

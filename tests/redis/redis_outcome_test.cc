@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "db/redis/redis_client.h"
 #include "db/redis/redis_conn.h"
 #include "db/redis/redis_spec.h"
 
@@ -70,6 +71,21 @@ TEST(ValidateRedisSpec, Flags) {
   TestSpec other;
   other.redis_wait = 1;
   EXPECT_FALSE(ValidateRedisSpec(other).ok());
+}
+
+TEST(SentinelMaster, ParsesAddressAndConfigEpoch) {
+  auto v = ParseSentinelMaster({"name", "faultline", "ip", "10.0.0.13", "port", "6379", "flags",
+                                "master", "config-epoch", "2", "num-slaves", "4"});
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->host, "10.0.0.13");
+  EXPECT_EQ(v->epoch, 2);
+}
+
+TEST(SentinelMaster, RefusesAViewWithoutAddressOrEpoch) {
+  EXPECT_FALSE(ParseSentinelMaster({"name", "faultline", "ip", "10.0.0.13"}).has_value());
+  EXPECT_FALSE(ParseSentinelMaster({"config-epoch", "1", "port", "6379"}).has_value());
+  EXPECT_FALSE(ParseSentinelMaster({"ip", "10.0.0.13", "config-epoch", "x"}).has_value());
+  EXPECT_FALSE(ParseSentinelMaster({}).has_value());
 }
 
 }  // namespace
