@@ -108,18 +108,20 @@ std::vector<std::string> Words(const std::string& line) {
   return words;
 }
 
-// One host's part of Connect: its node directory; then, for each run directory under
-// `base_dir` whose owner line is this control host's and names a process that is gone, every
-// process still working in that directory (its cwd there: the servers and whatever they
-// forked) is killed and the owner file renamed owner.ended; last, this run's owner line.
+// One host's part of Connect: its node directory; then, for each of this host's node
+// directories of earlier runs whose owner line is this control host's and names a process
+// that is gone, every process still working in that directory (its cwd there: the servers
+// and whatever they forked) is killed and the owner file renamed owner.ended; last, this
+// run's owner line.
 Status SetUpHost(Remote& remote, const std::string& host, const RemoteClusterOptions& o,
-                 const std::string& node_dir,
-                 const std::string& run_dir, const std::string& owner,
+                 const std::string& node_dir, const std::string& owner,
                  std::vector<std::string>* leftovers) {
+  // Hosts may share a filesystem (and the base directory): each handles its own node
+  // directories only, <base_dir>/<run>/<host>.
   const std::string mkdir = "mkdir -p " + ShellQuote(node_dir) + " && chmod 0755 " +
                             ShellQuote(node_dir) + " && cd " + ShellQuote(o.base_dir) +
-                            " && for f in */owner; do [ -f \"$f\" ] && " +
-                            "printf '%s %s\\n' \"${f%/owner}\" \"$(head -n 1 \"$f\")\"; done; true";
+                            " && for f in */" + ShellQuote(host) + "/owner; do [ -f \"$f\" ] && " +
+                            "printf '%s %s\\n' \"${f%%/*}\" \"$(head -n 1 \"$f\")\"; done; true";
   Result<std::string> owners = ExecChecked(remote, mkdir, o.connect_timeout);
   if (!owners.ok()) return owners.status();
   std::istringstream lines(*owners);
@@ -127,8 +129,8 @@ Status SetUpHost(Remote& remote, const std::string& host, const RemoteClusterOpt
     const size_t space = line.find(' ');
     if (space == std::string::npos) continue;
     const std::string id = line.substr(0, space), who = line.substr(space + 1);
-    const std::string dir = o.base_dir + "/" + id;
-    if (dir == run_dir || !OwnerLineIsOurs(who) || OwnerLineAlive(who)) continue;
+    const std::string dir = o.base_dir + "/" + id + "/" + host;
+    if (dir == node_dir || !OwnerLineIsOurs(who) || OwnerLineAlive(who)) continue;
     const std::string kill =
         "d=" + ShellQuote(dir) + "; n=0\n"
         "for p in /proc/[0-9]*; do\n"
@@ -147,7 +149,7 @@ Status SetUpHost(Remote& remote, const std::string& host, const RemoteClusterOpt
                          (n == "1" ? " process" : " processes") + " killed");
   }
   Result<std::string> wrote = ExecChecked(
-      remote, "printf '%s\\n' " + ShellQuote(owner) + " >" + ShellQuote(run_dir + "/owner"),
+      remote, "printf '%s\\n' " + ShellQuote(owner) + " >" + ShellQuote(node_dir + "/owner"),
       o.connect_timeout);
   return wrote.ok() ? Status::Ok() : wrote.status();
 }
@@ -246,14 +248,12 @@ Result<std::unique_ptr<RemoteCluster>> RemoteCluster::Connect(const RemoteCluste
     so.connect_timeout = o.connect_timeout;
     c->remotes_.push_back(std::make_unique<SshRemote>(so));
   }
-  c->run_dir_ = o.base_dir + "/" + run_id;
   const std::string owner = OwnerLine(::getpid());
   std::vector<std::vector<std::string>> leftovers(c->remotes_.size());
   std::vector<std::future<Status>> setups;
   for (size_t i = 0; i < c->remotes_.size(); ++i) {
     setups.push_back(std::async(std::launch::async, [&, i] {
-      return SetUpHost(*c->remotes_[i], o.hosts[i], o, c->node_dirs_[i], c->run_dir_, owner,
-                       &leftovers[i]);
+      return SetUpHost(*c->remotes_[i], o.hosts[i], o, c->node_dirs_[i], owner, &leftovers[i]);
     }));
   }
   Status first = Status::Ok();
@@ -263,6 +263,7 @@ Result<std::unique_ptr<RemoteCluster>> RemoteCluster::Connect(const RemoteCluste
   }
   for (auto& l : leftovers) c->leftovers_.insert(c->leftovers_.end(), l.begin(), l.end());
   FAULTLINE_RETURN_IF_ERROR(first);
+  c->connected_ = true;
   Result<std::string> local = c->remotes_[0]->LocalAddress();
   if (!local.ok()) return local.status();
   c->control_address_ = *local;
@@ -270,13 +271,14 @@ Result<std::unique_ptr<RemoteCluster>> RemoteCluster::Connect(const RemoteCluste
 }
 
 RemoteCluster::~RemoteCluster() {
-  if (run_dir_.empty()) return;
+  if (!connected_) return;
   std::vector<std::future<void>> done;
-  for (auto& r : remotes_) {
-    done.push_back(std::async(std::launch::async, [&r, this] {
-      (void)r->Exec("mv -f " + ShellQuote(run_dir_ + "/owner") + " " +
-                        ShellQuote(run_dir_ + "/owner.ended") + " 2>/dev/null",
-                    std::chrono::seconds(5));
+  for (size_t i = 0; i < remotes_.size(); ++i) {
+    done.push_back(std::async(std::launch::async, [this, i] {
+      const std::string dir = node_dirs_[i];
+      (void)remotes_[i]->Exec("mv -f " + ShellQuote(dir + "/owner") + " " +
+                                  ShellQuote(dir + "/owner.ended") + " 2>/dev/null",
+                              std::chrono::seconds(5));
     }));
   }
   for (auto& d : done) d.get();

@@ -1,8 +1,8 @@
 // RemoteCluster: a Cluster over hosts the user gives (`--nodes h1,h2,…`), reached over SSH
 // with host keys checked strictly against known_hosts. Node names are the host names as
-// given; each host gets a per-run directory, with an `owner` file naming the faultline
+// given; each host gets a per-run node directory, with an `owner` file naming the faultline
 // process that runs it: a later run from the same control host that finds the owner gone
-// (SIGKILL, a crash) kills whatever still runs in that run's directory. Thread-safe after
+// (SIGKILL, a crash) kills whatever still runs in that directory. Thread-safe after
 // construction (each host's Remote serializes its calls).
 #pragma once
 
@@ -38,7 +38,7 @@ class RemoteCluster final : public Cluster {
   // changed key is an error that says what to do), creates each node directory, and removes
   // the leftovers of earlier runs whose faultline process is gone (see leftovers()).
   static Result<std::unique_ptr<RemoteCluster>> Connect(const RemoteClusterOptions& options);
-  // Marks the run ended on every host (its owner file becomes owner.ended).
+  // Marks the run ended on every host (each owner file becomes owner.ended).
   ~RemoteCluster() override;
 
   // What Connect removed: "run20261122T071200-4242 on db1: 3 processes killed", one line per
@@ -60,7 +60,7 @@ class RemoteCluster final : public Cluster {
   std::vector<std::unique_ptr<SshRemote>> remotes_;
   std::string control_address_;
   std::vector<std::string> node_dirs_;
-  std::string run_dir_;  // <base_dir>/<run_id>, on every host
+  bool connected_ = false;  // every node directory made and owned
   std::vector<std::string> leftovers_;
 };
 
