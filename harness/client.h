@@ -39,6 +39,14 @@ struct Completion {
   // A fail because the node could not serve at all (unreachable, down, not the primary) rather
   // than a refusal of this op (a cas that did not match): the worker backs off before its next.
   bool unavailable = false;
+
+  // The shapes clients build most: ok with what it read; a fail (the op certainly did not
+  // happen), `unavailable` when the node could not serve at all; info (it may have happened).
+  static Completion Ok(Value value = Value()) { return {OpType::kOk, std::move(value), ""}; }
+  static Completion Fail(std::string error, bool unavailable = false) {
+    return {OpType::kFail, Value(), std::move(error), "", unavailable};
+  }
+  static Completion Info(std::string error) { return {OpType::kInfo, Value(), std::move(error)}; }
 };
 
 // Where a client reaches one node's database, for clients faultline does not implement

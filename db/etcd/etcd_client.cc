@@ -13,12 +13,6 @@ std::string B64(const std::string& s) { return Base64Encode(s); }
 // gRPC's InvalidArgument: etcd refused the request as malformed before doing anything.
 constexpr int kGrpcInvalidArgument = 3;
 
-Completion Fail(std::string error, bool unavailable) {
-  return Completion{OpType::kFail, Value(), std::move(error), "", unavailable};
-}
-
-Completion Info(std::string error) { return Completion{OpType::kInfo, Value(), std::move(error)}; }
-
 // The value of a range answer: null when the key is absent.
 Result<Value> ReadValue(const json& body) {
   auto kvs = body.find("kvs");
@@ -71,30 +65,32 @@ Completion EtcdCompletion(const OpRequest& req, const HttpReply& reply) {
   const bool read = req.f == "read";
   switch (reply.kind) {
     case HttpReply::Kind::kNotSent:
-      return Fail(reply.error, /*unavailable=*/true);
+      return Completion::Fail(reply.error, /*unavailable=*/true);
     case HttpReply::Kind::kLost:
-      return read ? Fail(reply.error, true) : Info(reply.error);
+      return read ? Completion::Fail(reply.error, true) : Completion::Info(reply.error);
     case HttpReply::Kind::kError: {
       const int code = reply.body.is_object() ? reply.body.value("code", -1) : -1;
-      if (read) return Fail(reply.error, code != kGrpcInvalidArgument);
+      if (read) return Completion::Fail(reply.error, code != kGrpcInvalidArgument);
       // Only a malformed request is certainly not applied; "request timed out", "leader
       // changed" and the like may still commit.
-      return code == kGrpcInvalidArgument ? Fail(reply.error, false) : Info(reply.error);
+      return code == kGrpcInvalidArgument ? Completion::Fail(reply.error, false)
+                                          : Completion::Info(reply.error);
     }
     case HttpReply::Kind::kOk:
       break;
   }
   if (read) {
     Result<Value> v = ReadValue(reply.body);
-    if (!v.ok()) return Fail(v.status().message(), false);
-    return Completion{OpType::kOk, std::move(v).value(), ""};
+    if (!v.ok()) return Completion::Fail(v.status().message(), false);
+    return Completion::Ok(std::move(v).value());
   }
   if (req.f == "cas" && !reply.body.value("succeeded", false)) {
-    return Fail("compare failed: the value was not " +
-                    (req.value.is_list() ? req.value.as_list()[0].ToJson() : std::string("?")),
-                false);
+    return Completion::Fail(
+        "compare failed: the value was not " +
+            (req.value.is_list() ? req.value.as_list()[0].ToJson() : std::string("?")),
+        false);
   }
-  return Completion{OpType::kOk, Value(), ""};
+  return Completion::Ok();
 }
 
 namespace {
@@ -105,7 +101,7 @@ class EtcdClient : public Client {
 
   Completion Invoke(const OpRequest& req, Clock::time_point deadline) override {
     Result<EtcdRequest> r = EtcdRequestFor(req, reads_);
-    if (!r.ok()) return Fail(r.status().message(), false);
+    if (!r.ok()) return Completion::Fail(r.status().message(), false);
     return EtcdCompletion(req, http_.Post(r->path, r->body, deadline));
   }
 

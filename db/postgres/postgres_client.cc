@@ -24,14 +24,6 @@ std::string PgIsolationSql(const std::string& isolation) {
 
 namespace {
 
-Completion Fail(std::string error, bool unavailable = false) {
-  Completion c;
-  c.type = OpType::kFail;
-  c.error = std::move(error);
-  c.unavailable = unavailable;
-  return c;
-}
-
 std::optional<int64_t> ParseInt(const std::optional<std::string>& s) {
   if (!s) return std::nullopt;
   try {
@@ -79,7 +71,9 @@ class PostgresClient : public Client {
       t.application_name = "faultline-client";
       t.options = "-c default_transaction_isolation=" + SessionIsolation();
       auto c = PgConn::Connect(t, deadline);
-      if (!c.ok()) return Fail("cannot connect to " + node.name + ": " + c.status().message(), true);
+      if (!c.ok())
+        return Completion::Fail("cannot connect to " + node.name + ": " + c.status().message(),
+                                true);
       conn_ = std::move(c).value();
       conn_target_ = target;
     }
@@ -87,7 +81,7 @@ class PostgresClient : public Client {
     if (w == "register") return Register(req, deadline);
     if (w == "counter") return Counter(req, deadline);
     if (w == "bank") return Bank(req, deadline);
-    return Fail("the postgres client has no " + w + " workload");
+    return Completion::Fail("the postgres client has no " + w + " workload");
   }
 
   // Hot standbys refuse SERIALIZABLE: replica reads run at REPEATABLE READ there. The value
@@ -120,7 +114,7 @@ class PostgresClient : public Client {
           "ON CONFLICT (id) DO UPDATE SET val = EXCLUDED.val",
           {key, std::to_string(req.value.as_int())}, deadline);
       if (r.kind != PgReply::Kind::kOk) return PgFailure(r, true);
-      return Completion{OpType::kOk, Value(), "", ""};
+      return Completion::Ok();
     }
     if (req.f == "cas") {
       const auto& l = req.value.as_list();
@@ -128,10 +122,11 @@ class PostgresClient : public Client {
                        {key, std::to_string(l.at(0).as_int()), std::to_string(l.at(1).as_int())},
                        deadline);
       if (r.kind != PgReply::Kind::kOk) return PgFailure(r, true);
-      if (r.affected == 0) return Fail("cas mismatch: the register did not hold " + l.at(0).ToJson());
-      return Completion{OpType::kOk, Value(), "", ""};
+      if (r.affected == 0)
+        return Completion::Fail("cas mismatch: the register did not hold " + l.at(0).ToJson());
+      return Completion::Ok();
     }
-    return Fail("the postgres client has no register op '" + req.f + "'");
+    return Completion::Fail("the postgres client has no register op '" + req.f + "'");
   }
 
   Completion Counter(const OpRequest& req, Clock::time_point deadline) {
@@ -141,16 +136,16 @@ class PostgresClient : public Client {
           "ON CONFLICT (id) DO UPDATE SET val = counters.val + EXCLUDED.val",
           {std::to_string(req.value.as_int())}, deadline);
       if (r.kind != PgReply::Kind::kOk) return PgFailure(r, true);
-      return Completion{OpType::kOk, Value(), "", ""};
+      return Completion::Ok();
     }
     if (req.f == "read") {
       PgReply r = Exec("SELECT val FROM counters WHERE id = 'counter'", {}, deadline);
       if (r.kind != PgReply::Kind::kOk) return PgFailure(r, false);
       int64_t v = 0;  // a counter nobody added to reads 0
       if (!r.rows.empty()) v = ParseInt(r.rows[0][0]).value_or(0);
-      return Completion{OpType::kOk, Value::Int(v), "", ""};
+      return Completion::Ok(Value::Int(v));
     }
-    return Fail("the postgres client has no counter op '" + req.f + "'");
+    return Completion::Fail("the postgres client has no counter op '" + req.f + "'");
   }
 
   // Ends a transaction that failed part-way; drops the connection if that fails too.
@@ -181,11 +176,11 @@ class PostgresClient : public Client {
       sql += " ON CONFLICT (id) DO NOTHING";
       PgReply r = Exec(sql, params, deadline);
       if (r.kind != PgReply::Kind::kOk) return PgFailure(r, true);
-      return Completion{OpType::kOk, Value(), "", ""};
+      return Completion::Ok();
     }
     if (req.f == "transfer") return Transfer(req, deadline);
     if (req.f == "read") return ReadBalances(deadline);
-    return Fail("the postgres client has no bank op '" + req.f + "'");
+    return Completion::Fail("the postgres client has no bank op '" + req.f + "'");
   }
 
   Completion Transfer(const OpRequest& req, Clock::time_point deadline) {
@@ -193,8 +188,9 @@ class PostgresClient : public Client {
     const Value* to = req.value.Find("to");
     const Value* amount = req.value.Find("amount");
     if (!from || !to || !amount || !from->is_int() || !to->is_int() || !amount->is_int()) {
-      return Fail("a transfer's value must be {\"from\":int,\"to\":int,\"amount\":int}, not " +
-                  req.value.ToJson());
+      return Completion::Fail(
+          "a transfer's value must be {\"from\":int,\"to\":int,\"amount\":int}, not " +
+          req.value.ToJson());
     }
     PgReply r = Exec(Begin(false), {}, deadline);
     if (r.kind != PgReply::Kind::kOk) return PgFailure(r, false);
@@ -223,11 +219,11 @@ class PostgresClient : public Client {
     const bool moved = !r.rows.empty() && ParseInt(r.rows[0][0]) == 1 && ParseInt(r.rows[0][1]) == 1;
     if (!moved) {
       Abandon(deadline);
-      return Fail("insufficient funds (or no such account): nothing moved");
+      return Completion::Fail("insufficient funds (or no such account): nothing moved");
     }
     r = Exec("COMMIT", {}, deadline);
     if (r.kind != PgReply::Kind::kOk) return PgFailure(r, true);
-    return Completion{OpType::kOk, Value(), "", ""};
+    return Completion::Ok();
   }
 
   Completion ReadBalances(Clock::time_point deadline) {
@@ -262,7 +258,7 @@ class PostgresClient : public Client {
     for (int i = 0; i < options_.accounts; ++i) {
       out.emplace_back(std::to_string(i), balances[i] ? Value::Int(*balances[i]) : Value());
     }
-    return Completion{OpType::kOk, Value::MakeMap(std::move(out)), "", ""};
+    return Completion::Ok(Value::MakeMap(std::move(out)));
   }
 
   const PostgresClientOptions options_;

@@ -16,14 +16,6 @@ constexpr char kCasScript[] =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) "
     "return 1 else return 0 end";
 
-Completion Fail(std::string error, bool unavailable = false) {
-  Completion c;
-  c.type = OpType::kFail;
-  c.error = std::move(error);
-  c.unavailable = unavailable;
-  return c;
-}
-
 class RedisClient : public Client {
  public:
   RedisClient(const RedisClientOptions& options, std::shared_ptr<const RedisTopology> topology,
@@ -40,17 +32,18 @@ class RedisClient : public Client {
       conn_.reset();
       const std::string primary =
           AskSentinels(*topology_, home_, std::min(deadline, Clock::now() + milliseconds(300)));
-      if (primary.empty()) return Fail("no Sentinel named a primary", true);
+      if (primary.empty()) return Completion::Fail("no Sentinel named a primary", true);
       auto c = RedisConn::Connect(primary, topology_->port, deadline);
-      if (!c.ok()) return Fail("cannot connect to the primary: " + c.status().message(), true);
+      if (!c.ok())
+        return Completion::Fail("cannot connect to the primary: " + c.status().message(), true);
       // Sentinel's answer may be out of date (a node restarted as a replica, a failover in
       // progress): like Sentinel clients should, check the node's ROLE before using it.
       RedisReply role = (*c)->Command({"ROLE"}, deadline);
       if (role.kind != RedisReply::Kind::kOk) return RedisFailure(role, false);
       if (role.elements.empty() || role.elements[0] != "master") {
-        return Fail(NodeName(primary) + " (named primary by Sentinel) has role " +
-                        (role.elements.empty() ? "?" : role.elements[0]),
-                    true);
+        return Completion::Fail(NodeName(primary) + " (named primary by Sentinel) has role " +
+                                    (role.elements.empty() ? "?" : role.elements[0]),
+                                true);
       }
       conn_ = std::move(c).value();
       next_follow_ = Clock::now() + kFollowEvery;
@@ -95,7 +88,7 @@ class RedisClient : public Client {
                    bool check_cas = false) {
     RedisReply r = conn_->Command(argv, deadline);
     if (r.kind != RedisReply::Kind::kOk) return RedisFailure(r, true);
-    if (check_cas && r.integer == 0) return Fail("cas mismatch");
+    if (check_cas && r.integer == 0) return Completion::Fail("cas mismatch");
     if (options_.wait_replicas > 0) {
       auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
       RedisReply w = conn_->Command({"WAIT", std::to_string(options_.wait_replicas),
@@ -108,7 +101,7 @@ class RedisClient : public Client {
       }
       return RedisWaitOutcome(w.integer, options_.wait_replicas);
     }
-    return Completion{OpType::kOk, Value(), "", ""};
+    return Completion::Ok();
   }
 
   Completion Read(const std::string& key, Clock::time_point deadline, bool zero_if_nil) {
@@ -122,7 +115,7 @@ class RedisClient : public Client {
     try {
       c.value = Value::Int(std::stoll(r.str));
     } catch (const std::exception&) {
-      return Fail("key " + key + " holds \"" + r.str + "\", not an integer");
+      return Completion::Fail("key " + key + " holds \"" + r.str + "\", not an integer");
     }
     return c;
   }
@@ -142,7 +135,7 @@ class RedisClient : public Client {
       if (req.f == "add") return Write({"INCRBY", "counter", std::to_string(req.value.as_int())}, deadline);
       if (req.f == "read") return Read("counter", deadline, true);
     }
-    return Fail("the redis client has no " + options_.workload + " op '" + req.f + "'");
+    return Completion::Fail("the redis client has no " + options_.workload + " op '" + req.f + "'");
   }
 
   const RedisClientOptions options_;
