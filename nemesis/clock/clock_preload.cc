@@ -31,6 +31,9 @@ constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr int64_t kNanosPerMilli = 1'000'000;
 // While the clock file is missing (or too short), look for it again at most this often.
 constexpr int64_t kRetryNanos = kNanosPerSecond;
+// How long a thread waits for another one that is mapping the clock file, and in what steps.
+constexpr int64_t kMapWaitNanos = 10'000'000;
+constexpr long kMapWaitStepNanos = 20'000;
 // A read is retried only when a writer made progress during it (clock_record.h), and a write
 // takes microseconds, so this bound is never reached in practice; if it were, that call would
 // see no offset rather than spin.
@@ -44,6 +47,7 @@ std::atomic<VdsoClockGettime> g_vdso_clock_gettime{nullptr};
 std::atomic<const ClockRecord*> g_record{nullptr};
 std::atomic<bool> g_no_clock_file{false};     // FAULTLINE_CLOCK_FILE is unset
 std::atomic<int64_t> g_next_open_attempt{0};  // real ns; 0 = never tried
+std::atomic<bool> g_mapping{false};           // a thread is in Record()'s mapping step
 
 int SyscallClockGettime(clockid_t id, struct timespec* ts) {
   return static_cast<int>(syscall(SYS_clock_gettime, id, ts));
@@ -98,29 +102,37 @@ const ClockRecord* MapClockFile(const char* path) {
 }
 
 // The mapped clock file, mapping it on first use. `real_ns` paces retries while it is missing.
+// One thread maps at a time; a thread that finds another mapping waits for its answer (up to
+// kMapWaitNanos, in case that is this thread's own interrupted call, from a signal handler)
+// rather than read the clock unshifted meanwhile — else a second thread's first calls of a
+// skewed process would see real time for the microseconds the first one spends in mmap.
 const ClockRecord* Record(int64_t real_ns) {
   const ClockRecord* record = g_record.load(std::memory_order_acquire);
   if (record != nullptr || g_no_clock_file.load(std::memory_order_relaxed)) return record;
+  bool idle = false;
+  if (!g_mapping.compare_exchange_strong(idle, true, std::memory_order_acquire)) {
+    for (int64_t waited = 0; waited < kMapWaitNanos; waited += kMapWaitStepNanos) {
+      if (!g_mapping.load(std::memory_order_acquire)) break;
+      const struct timespec step = {0, kMapWaitStepNanos};
+      syscall(SYS_nanosleep, &step, nullptr);
+    }
+    return g_record.load(std::memory_order_acquire);
+  }
+  const ClockRecord* mapped = nullptr;
   const int64_t next = g_next_open_attempt.load(std::memory_order_relaxed);
-  if (next != 0 && real_ns < next) return nullptr;
-  g_next_open_attempt.store(real_ns + kRetryNanos, std::memory_order_relaxed);
-
-  const int saved_errno = errno;
-  const char* path = getenv("FAULTLINE_CLOCK_FILE");
-  if (path == nullptr || path[0] == '\0') {
-    g_no_clock_file.store(true, std::memory_order_relaxed);
-    return nullptr;
-  }
-  const ClockRecord* mapped = MapClockFile(path);
-  errno = saved_errno;
-  if (mapped == nullptr) return nullptr;
-  // Several threads (or a signal handler) may have mapped it at once: keep the first mapping.
-  const ClockRecord* expected = nullptr;
-  if (!g_record.compare_exchange_strong(expected, mapped, std::memory_order_acq_rel)) {
-    syscall(SYS_munmap, const_cast<ClockRecord*>(mapped), sizeof(ClockRecord));
+  if (next == 0 || real_ns >= next) {
+    g_next_open_attempt.store(real_ns + kRetryNanos, std::memory_order_relaxed);
+    const int saved_errno = errno;
+    const char* path = getenv("FAULTLINE_CLOCK_FILE");
+    if (path == nullptr || path[0] == '\0') {
+      g_no_clock_file.store(true, std::memory_order_relaxed);
+    } else {
+      mapped = MapClockFile(path);
+    }
     errno = saved_errno;
-    return expected;
+    if (mapped != nullptr) g_record.store(mapped, std::memory_order_release);
   }
+  g_mapping.store(false, std::memory_order_release);
   return mapped;
 }
 
