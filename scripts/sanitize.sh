@@ -30,7 +30,7 @@ asan_targets=(core_tests checker_tests causal_tests bank_tests counter_tests har
 # Executables whose every test is labelled cluster: not built here, their placeholders skipped.
 asan_not_built='^(cluster_faults_tests|pg_conn_commit_test)_NOT_BUILT$'
 # The control tests that need no cluster or root (control_tests is labelled cluster as a whole).
-asan_control_units='^(ShellQuote|ShellJoin|Sha256|Fingerprint|PrivateKeyAlgorithm|RemoteClusterOptionsTest)\.'
+asan_control_units='^(ShellQuote|ShellJoin|Sha256|Fingerprint|PrivateKeyAlgorithm|RemoteClusterOptionsTest|RemoteClusterOwnerTest)\.'
 tsan_targets=(harness_tests workloads_tests nemesis_tests external_tests)
 tsan_dirs=(tests/harness tests/workloads tests/nemesis tests/external)
 

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -210,6 +212,39 @@ TEST(RemoteClusterOptionsTest, OrdinaryHostNamesPass) {
     EXPECT_TRUE(CheckHostName(host).ok()) << host << ": " << CheckHostName(host).message();
   }
   EXPECT_TRUE(CheckHostName(std::string(63, 'a') + "." + std::string(63, 'b')).ok());
+}
+
+// The owner line a run leaves on its hosts names this process while it lives; a process that
+// ended (or another with its PID: the start time differs) is not alive; another control
+// host's line is not ours, so a run never removes what another host's faultline runs.
+TEST(RemoteClusterOwnerTest, OwnerLinesNameALiveProcessOfThisHostOnly) {
+  const std::string mine = OwnerLine(::getpid());
+  ASSERT_FALSE(mine.empty());
+  EXPECT_TRUE(OwnerLineIsOurs(mine));
+  EXPECT_TRUE(OwnerLineAlive(mine));
+
+  std::istringstream words(mine);
+  std::string host, boot, pid, start;
+  words >> host >> boot >> pid >> start;
+  EXPECT_EQ(pid, std::to_string(::getpid()));
+  EXPECT_FALSE(OwnerLineAlive(host + " " + boot + " " + pid + " " + start + "1"));  // PID reused
+
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(0);
+  const std::string ended = OwnerLine(child);  // a zombie until reaped: still readable
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_FALSE(ended.empty());
+  EXPECT_TRUE(OwnerLineIsOurs(ended));
+  EXPECT_FALSE(OwnerLineAlive(ended));
+
+  for (const std::string& other : {"elsewhere " + boot + " " + pid + " " + start,
+                                   host + " another-boot " + pid + " " + start, std::string(),
+                                   host + " " + boot + " x y", host + " " + boot}) {
+    EXPECT_FALSE(OwnerLineAlive(other)) << other;
+  }
+  EXPECT_FALSE(OwnerLineIsOurs("elsewhere " + boot + " " + pid + " " + start));
 }
 
 }  // namespace
