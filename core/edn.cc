@@ -16,6 +16,11 @@ namespace faultline {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// A map key that is itself a collection is keyed by its JSON text, and a map used as a key
+// inside another key is escaped once more per level: the text doubles with each. Keys whose
+// text would be longer than this are refused (Jepsen's keys are numbers, keywords, strings or
+// small tuples).
+constexpr size_t kMaxKeyText = 4096;
 
 bool IsBlank(char c) {
   return c == ' ' || c == ',' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
@@ -219,6 +224,12 @@ Status EdnReader::Parser::ReadMap(int depth, Value* out) {
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < items.size(); i += 2) {
     std::string key = EdnKeyText(items[i]);
+    if (key.size() > kMaxKeyText) {
+      return Error(open_line, "map has a key of " + std::to_string(key.size()) +
+                                  " bytes as text (maps nested as keys?); expected a number, "
+                                  "keyword, string or a small collection (at most " +
+                                  std::to_string(kMaxKeyText) + " bytes)");
+    }
     if (!NoteKey(map, key, &seen)) {
       return Error(open_line, "map has the key \"" + key + "\" twice; expected each key once");
     }

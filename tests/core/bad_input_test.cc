@@ -262,6 +262,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"EdnSurrogateCharLiteral", Reader::kEdn, false,
                 "{:process 0 :type :ok :f :read :value \\uDBFF}", 1,
                 "\\uDBFF is half of a UTF-16 surrogate pair"},
+        // fuzz_edn (a timeout): maps as keys of maps, each level escaping the one inside
+        // again, doubled the key text per level — 1.7 KB of input took over a minute.
+        BadCase{"EdnMapsNestedAsKeys", Reader::kEdn, false,
+                std::string(40, '{') + ":a 1}" + [] {
+                  std::string closers;
+                  for (int i = 1; i < 40; ++i) closers += " 1}";
+                  return closers;
+                }(),
+                1, "maps nested as keys?"},
         BadCase{"EtcdInvalidUtf8", Reader::kEtcd, false,
                 kEtcdInvoke + "\nINFO  jepsen.util - 0\t:info\t:read\t:timed-out\xED\xA0\x80", 2,
                 "byte 0xED at column 45 is not valid UTF-8"},
