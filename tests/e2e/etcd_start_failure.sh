@@ -3,13 +3,8 @@
 # error names the member's log, and nothing of the cluster remains.
 source "$(dirname "$0")/lib.sh"
 [[ $(id -u) -eq 0 ]] || { echo "skip: needs root"; exit 0; }
-"$FAULTLINE" test --results "$ROOT" --db etcd --nodes 3 --time-limit 5 --seed 1 \
-  --db-arg=--no-such-flag >"$ROOT/out.txt" 2>"$ROOT/err.txt"
-code=$?
-[[ $code -eq 4 ]] || { cat "$ROOT/out.txt" "$ROOT/err.txt" >&2; fail "exit $code, expected 4"; }
-grep -q "etcd exited during startup; see .*/etcd/etcd.log on n.* (copied to $ROOT/.*/nodes/n" "$ROOT/err.txt" ||
-  { cat "$ROOT/err.txt" >&2; fail "the error does not name the member's log"; }
+expect_start_failure "" "etcd exited during startup; see .*/etcd/etcd.log on n.* (copied to $ROOT/.*/nodes/n" \
+  --db etcd --nodes 3 --time-limit 5 --seed 1 --db-arg=--no-such-flag
 grep -q "unknown flag\|flag provided but not defined" "$ROOT"/latest/nodes/n1/etcd.log ||
   fail "the copied log of n1 does not say what was wrong"
-assert_cluster_gone
 echo "ok"

@@ -93,3 +93,19 @@ sigkill_at_landmark() {
   wait "$pid" 2>/dev/null
   return 0
 }
+
+# expect_start_failure ENV_ASSIGNMENT ERROR_PATTERN ARGS… — runs `faultline test ARGS` on a
+# local cluster with ENV_ASSIGNMENT ("NAME=value", or "" for none) in its environment; it must
+# exit 4 with an error that matches ERROR_PATTERN (grep) — the node and its log — and leave
+# no cluster behind.
+expect_start_failure() {
+  local assignment=$1 pattern=$2
+  shift 2
+  env ${assignment:+"$assignment"} "$FAULTLINE" test --results "$ROOT" --cluster local "$@" \
+    >"$ROOT/out.txt" 2>"$ROOT/err.txt"
+  local code=$?
+  [[ $code -eq 4 ]] || { cat "$ROOT/out.txt" "$ROOT/err.txt" >&2; fail "exited $code, expected 4"; }
+  grep -q "$pattern" "$ROOT/err.txt" ||
+    { cat "$ROOT/err.txt" >&2; fail "the error does not match '$pattern' (the node and its log)"; }
+  assert_cluster_gone
+}
