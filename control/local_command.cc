@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 extern char** environ;
 
@@ -176,6 +177,13 @@ void ReapIfChild(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, WNOHANG) < 0 && errno == EINTR) {
   }
+}
+
+std::string ReadFirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
 }
 
 }  // namespace faultline

@@ -36,6 +36,10 @@ void ReapIfChild(pid_t pid);
 // True when `pid` is a child of this process (running or exited, not yet collected).
 bool IsOwnChild(pid_t pid);
 
+// The first line of a file on the control host (a /proc or /sys entry), without its newline;
+// "" if it cannot be read.
+std::string ReadFirstLine(const std::string& path);
+
 // " "-joined argv, for messages.
 std::string DescribeArgv(const std::vector<std::string>& argv);
 

@@ -11,10 +11,11 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <future>
 #include <set>
 #include <sstream>
+
+#include "control/local_command.h"
 
 namespace faultline {
 namespace {
@@ -73,13 +74,6 @@ Status Validate(const RemoteClusterOptions& o, const std::string& run_id) {
                                    "); ssh refuses such keys too: chmod 600 " + o.private_key_file);
   }
   return Status::Ok();
-}
-
-std::string ReadFirstLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
 }
 
 // Field 22 of /proc/PID/stat (start time in clock ticks since boot), or "" if unreadable.
