@@ -47,7 +47,7 @@ Status SetType(const Value& v, const std::string& at, Op* op) {
 
 // :key and :node: a keyword, string or integer; nil means absent.
 Status SetText(const Value& v, const char* field, const std::string& at,
-               std::optional<std::string>* out) {
+               MaybeSymbol* out) {
   if (v.is_null()) return Status::Ok();
   if (!v.is_string() && !v.is_int()) {
     return Status::InvalidInput(at + ":" + field + " " + Show(v) +

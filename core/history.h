@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/symbol.h"
 #include "core/value.h"
 
 namespace faultline {
@@ -20,6 +21,8 @@ std::optional<OpType> ParseOpType(std::string_view s);
 // The process id of fault-injection ops ("nemesis" in the history).
 inline constexpr int64_t kNemesisProcess = -1;
 
+// 72 bytes: the texts an op repeats (f, key, node, error) are interned Symbols, so a 10M-op
+// history fits in well under 1 GB (bench/README.md, "Memory per op").
 struct Op {
   int64_t index = 0;       // position in the history (0-based)
   int64_t time = 0;        // ns since the test started (monotonic); 0 when unknown
@@ -28,12 +31,12 @@ struct Op {
   // Issued in the final phase, after every fault was healed and the cluster had time to
   // recover (e.g. a counter's final reads, which must agree). "final":true in JSON Lines.
   bool final = false;
-  std::string f;                    // "read", "write", "cas", "transfer", …
-  std::optional<std::string> key;   // independent key, if any
+  Symbol f;           // "read", "write", "cas", "transfer", …
+  MaybeSymbol key;    // independent key, if any
+  MaybeSymbol node;   // node that served the op, if known
+  MaybeSymbol error;  // error text of a fail/info, if any
   Value value;
-  std::optional<std::string> node;  // node that served the op, if known
-  std::optional<std::string> error; // error text of a fail/info, if any
-  int64_t line = 0;                 // 1-based line in the source file (0: not from a file)
+  int64_t line = 0;   // 1-based line in the source file (0: not from a file)
 
   bool is_nemesis() const { return process == kNemesisProcess; }
   // The line to name in messages: its source line, else its 1-based position.

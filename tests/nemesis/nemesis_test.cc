@@ -124,7 +124,7 @@ TEST(FaultScheduleTest, EveryBeginIsEndedAndHealAllEndsWhatIsOpen) {
     EXPECT_EQ(ops[i].process, kNemesisProcess);
     EXPECT_EQ(ops[i].type, OpType::kInfo);
     // Strictly alternating: one fault at a time.
-    EXPECT_EQ(ops[i].f.rfind(i % 2 == 0 ? "start-" : "stop-", 0), 0u) << i << ": " << ops[i].f;
+    EXPECT_TRUE(ops[i].f.starts_with(i % 2 == 0 ? "start-" : "stop-")) << i << ": " << ops[i].f;
   }
 }
 
