@@ -121,15 +121,24 @@ class MappedFile {
   std::string_view text() const { return {data_, size_}; }
   // Drops the whole pages in [begin, end) from memory; read again, they come back from the
   // file. Thread-safe.
-  void Release(const char* begin, const char* end) const {
-    static const uintptr_t kPage = uintptr_t(::sysconf(_SC_PAGESIZE));
+  static void Release(const char* begin, const char* end) {
     const uintptr_t b = (uintptr_t(begin) + kPage - 1) / kPage * kPage;
     const uintptr_t e = uintptr_t(end) / kPage * kPage;
     if (b < e) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED);
   }
+  // Maps the pages under [begin, end) in one call (page faults cost more, above all in a VM);
+  // a kernel without MADV_POPULATE_READ (before 5.14) ignores it. Thread-safe.
+  static void Prefetch(const char* begin, const char* end) {
+#ifdef MADV_POPULATE_READ
+    const uintptr_t b = uintptr_t(begin) / kPage * kPage;
+    if (b < uintptr_t(end))
+      ::madvise(reinterpret_cast<void*>(b), uintptr_t(end) - b, MADV_POPULATE_READ);
+#endif
+  }
 
  private:
   MappedFile(char* data, size_t size) : data_(data), size_(size) {}
+  static inline const uintptr_t kPage = uintptr_t(::sysconf(_SC_PAGESIZE));
   char* data_;
   size_t size_;
 };
@@ -177,7 +186,8 @@ Result<LoadedHistory> ReadMapped(int fd, size_t size, const std::string& path,
   if (format == HistoryFormat::kAuto) format = DetectHistoryFormat(file->text());
   if (format != HistoryFormat::kJsonl) return ParseHistory(file->text(), path, format);
   JsonlParseOptions options;
-  options.release = [&file](const char* b, const char* e) { file->Release(b, e); };
+  options.release = MappedFile::Release;
+  options.prefetch = MappedFile::Prefetch;
   std::string warning;
   Result<std::vector<Op>> ops = ParseJsonlText(file->text(), path, &warning, options);
   return Pair(std::move(ops), path, std::move(warning));

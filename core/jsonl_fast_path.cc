@@ -16,7 +16,7 @@ class FlatLine {
  public:
   explicit FlatLine(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
 
-  bool AtEnd() const { return p_ == end_; }
+  size_t offset(std::string_view s) const { return size_t(p_ - s.data()); }
   char Peek() const { return p_ < end_ ? *p_ : '\0'; }
   bool Eat(char c) {
     if (p_ == end_ || *p_ != c) return false;
@@ -187,16 +187,21 @@ bool ReadField(std::string_view key, FlatLine* in, Op* op, unsigned* seen) {
 
 }  // namespace
 
-bool ParseFlatJsonlOp(std::string_view line, Op* op) {
-  FlatLine in(line);
-  if (!in.Eat('{')) return false;
+size_t ParseFlatJsonlPrefix(std::string_view text, Op* op) {
+  FlatLine in(text);
+  if (!in.Eat('{')) return 0;
   unsigned seen = 0;
   do {
     std::string_view key;
-    if (!in.String(&key) || !in.Eat(':') || !ReadField(key, &in, op, &seen)) return false;
+    if (!in.String(&key) || !in.Eat(':') || !ReadField(key, &in, op, &seen)) return 0;
   } while (in.Eat(','));
   // A line missing type, f or process is an error, which simdjson's path words.
-  return in.Eat('}') && in.AtEnd() && seen == 7;
+  if (!in.Eat('}') || seen != 7) return 0;
+  return in.offset(text);
+}
+
+bool ParseFlatJsonlOp(std::string_view line, Op* op) {
+  return !line.empty() && ParseFlatJsonlPrefix(line, op) == line.size();
 }
 
 }  // namespace faultline

@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "core/history_io.h"
-#include "core/line_cursor.h"
 
 namespace faultline {
 namespace {
@@ -233,36 +232,91 @@ void ReadLine(std::string_view json, const char* readable_end, const JsonlParseO
   ReadOp(doc, op);
 }
 
+// Tells the text's owner which part of a range is being read (options.prefetch, a step
+// ahead) and which is done with (options.release), a step of 8 MB at a time.
+class TextWindow {
+ public:
+  TextWindow(std::string_view text, const JsonlParseOptions& options)
+      : text_(text), options_(options) {
+    Advance(0);
+  }
+  ~TextWindow() {
+    if (options_.release) options_.release(text_.data() + released_, text_.data() + text_.size());
+  }
+  // Called with the offset of each line read.
+  void At(size_t offset) {
+    if (offset >= next_) Advance(offset);
+  }
+
+ private:
+  static constexpr size_t kStep = size_t{8} << 20;
+  void Advance(size_t offset) {
+    if (options_.release && offset > released_) {
+      options_.release(text_.data() + released_, text_.data() + offset);
+      released_ = offset;
+    }
+    const size_t fetch = std::min(text_.size(), offset + 2 * kStep);
+    if (options_.prefetch && fetch > fetched_) {
+      options_.prefetch(text_.data() + fetched_, text_.data() + fetch);
+      fetched_ = fetch;
+    }
+    next_ = offset + kStep;
+  }
+
+  std::string_view text_;
+  const JsonlParseOptions& options_;
+  size_t released_ = 0, fetched_ = 0, next_ = 0;
+};
+
+// The fast path straight from a line's start, before its end is searched for: a flat op
+// followed by its newline (or CRLF, or the end of the text) is read in one pass over its
+// bytes. Returns the offset past the line, 0 if the line needs the general route.
+size_t ReadFlatLine(std::string_view text, size_t pos, Op* op) {
+  if (text[pos] != '{') return 0;
+  const size_t n = ParseFlatJsonlPrefix(text.substr(pos), op);
+  if (n == 0) return 0;
+  size_t end = pos + n;
+  if (end < text.size() && text[end] == '\r') ++end;
+  if (end == text.size()) return text[end - 1] == '\r' ? 0 : end;
+  return text[end] == '\n' ? end + 1 : 0;
+}
+
 // Parses the lines of range->text; stops at the first line it cannot read.
 void ParseRange(const char* readable_end, const JsonlParseOptions& options, Range* range) {
-  constexpr size_t kReleaseBytes = size_t{16} << 20;
   const std::string_view text = range->text;
   dom::parser parser;
   simdjson::padded_string copy;
-  size_t released = 0;
-  LineCursor cur(text);
-  for (; cur.Next();) {
-    size_t b = cur.begin(), e = cur.end();
-    if (options.release && b - released >= kReleaseBytes) {
-      options.release(text.data() + released, text.data() + b);
-      released = b;
+  TextWindow window(text, options);
+  int64_t number = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    window.At(pos);
+    const int64_t line = range->first_line + number++;
+    Op* op = range->sink.Add();
+    op->line = line;
+    if (size_t next = options.fast_path ? ReadFlatLine(text, pos, op) : 0; next != 0) {
+      pos = next;
+      continue;
     }
+    *op = Op();
+    const size_t nl = text.find('\n', pos);
+    size_t b = pos, e = nl == std::string_view::npos ? text.size() : nl;
+    pos = e + 1;
     while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
     while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-    if (b == e) continue;
-    const int64_t line = range->first_line + cur.number() - 1;
-    Op* op = range->sink.Add();
+    if (b == e) {
+      range->sink.DropLast();
+      continue;
+    }
     try {
       ReadLine(text.substr(b, e - b), readable_end, options, &parser, &copy, op);
       op->line = line;
     } catch (const LineError& err) {
       range->sink.DropLast();
-      range->failure = LineFailure{line, err.what, !cur.terminated()};
+      range->failure = LineFailure{line, err.what, nl == std::string_view::npos};
       break;
     }
   }
-  range->lines = cur.number();
-  if (options.release) options.release(text.data() + released, text.data() + text.size());
+  range->lines = number;
 }
 
 // Cuts `text` into `n` ranges of about equal size, each ending just after a newline (the

@@ -30,6 +30,9 @@ struct JsonlParseOptions {
   // is parsed and will not be read again (a mapped file drops those pages; the ops hold
   // copies of everything they need).
   std::function<void(const char* begin, const char* end)> release;
+  // Called likewise with a part of the text about to be read (a mapped file maps its pages
+  // in one call instead of one page fault at a time).
+  std::function<void(const char* begin, const char* end)> prefetch;
 };
 
 // ParseJsonlOps with options: ops in file order, unpaired, `line` set; errors and the
@@ -51,5 +54,8 @@ Result<std::vector<Op>> ReadJsonlStream(const std::function<Result<size_t>(char*
 // caller must then parse with simdjson: the fast path never decides that a line is invalid.
 // Every line it accepts yields exactly the Op the simdjson path yields (line left at 0).
 bool ParseFlatJsonlOp(std::string_view line, Op* op);
+// The same from the start of `text`, which may go on past the op: the length of the flat op
+// read into *op, 0 if refused. Never reads past a newline (strings may not hold one).
+size_t ParseFlatJsonlPrefix(std::string_view text, Op* op);
 
 }  // namespace faultline

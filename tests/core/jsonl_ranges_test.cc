@@ -18,15 +18,15 @@ std::string Mixed(int n) {
   std::string text;
   for (int i = 0; i < n; ++i) {
     const std::string p = std::to_string(i % 5);
-    switch (i % 6) {
+    switch (i % 7) {
       case 0:
         text += "{\"process\":" + p + ",\"type\":\"invoke\",\"f\":\"read\"}\n";
         break;
       case 1:
         text += "{\"process\":" + p + ",\"type\":\"ok\",\"f\":\"read\",\"value\":1.5}\r\n";
         break;
-      case 2:
-        text += "\n  \r\n";
+      case 2:  // blank lines, then spaces after a flat op
+        text += "\n  \r\n{\"process\":" + p + ",\"type\":\"ok\",\"f\":\"read\"}  \n";
         break;
       case 3:
         text += " {\"process\": " + p + ", \"type\":\"invoke\",\"f\":\"w\\u0072\"}\n";
@@ -34,6 +34,9 @@ std::string Mixed(int n) {
       case 4:
         text += "{\"process\":" + p + ",\"type\":\"fail\",\"f\":\"wr\",\"key\":\"k" +
                 std::string(size_t(i % 13), 'x') + "\"}\n";
+        break;
+      case 5:  // a stray CR before the CRLF
+        text += "{\"process\":" + p + ",\"type\":\"invoke\",\"f\":\"r\"}\r\r\n";
         break;
       default:
         text += "{\"process\":\"nemesis\",\"type\":\"info\",\"f\":\"kill\"}\n";
@@ -43,8 +46,10 @@ std::string Mixed(int n) {
 }
 
 // What one parse gave, as text: each op with its line, then the warning or the error.
-std::string Outcome(const std::string& text, unsigned ranges, size_t min_range_bytes) {
+std::string Outcome(const std::string& text, unsigned ranges, size_t min_range_bytes,
+                    bool fast_path = true) {
   JsonlParseOptions options;
+  options.fast_path = fast_path;
   options.max_ranges = ranges;
   options.min_range_bytes = min_range_bytes;
   std::string warning;
@@ -59,6 +64,7 @@ std::string Outcome(const std::string& text, unsigned ranges, size_t min_range_b
 // among them ones cut exactly at a newline and ones next to blank lines and CRLFs.
 void ExpectSameAnywhereCut(const std::string& text) {
   const std::string serial = Outcome(text, 1, 1);
+  ASSERT_EQ(Outcome(text, 1, 1, /*fast_path=*/false), serial);
   for (unsigned n = 2; n <= 24; ++n) {
     ASSERT_EQ(Outcome(text, n, 1), serial) << n << " ranges";
   }
