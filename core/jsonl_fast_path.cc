@@ -2,6 +2,8 @@
 // faultline writes are flat and regular, and a per-line simdjson DOM parse plus its checks
 // costs several times more than reading that shape directly. Anything unusual is refused and
 // goes to simdjson, so this file only has to be right about what it accepts.
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -51,10 +53,11 @@ class FlatLine {
   bool Int(int64_t* out) {
     const bool negative = Eat('-');
     const char* begin = p_;
+    const char* stop = begin + std::min<ptrdiff_t>(end_ - begin, 18);
     int64_t v = 0;
-    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') v = v * 10 + (*p_++ - '0');
+    while (p_ < stop && IsDigit(*p_)) v = v * 10 + (*p_++ - '0');
     const size_t digits = size_t(p_ - begin);
-    if (digits == 0 || digits > 18 || (*begin == '0' && digits > 1)) return false;
+    if (digits == 0 || (p_ < end_ && IsDigit(*p_)) || (*begin == '0' && digits > 1)) return false;
     *out = negative ? -v : v;
     return true;
   }
@@ -108,6 +111,8 @@ class FlatLine {
   }
 
  private:
+  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
   const char* p_;
   const char* end_;
 };

@@ -9,6 +9,7 @@
 #include <exception>
 #include <istream>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "core/history_io.h"
@@ -204,7 +205,7 @@ class OpSink {
 };
 
 // One range of the text and what parsing it gave. Lines are numbered from `first_line`
-// while parsing; `shift` is added once the lines before the range are counted.
+// while parsing, then shifted once the lines of the ranges before it are counted.
 struct Range {
   std::string_view text;
   int64_t first_line = 1;
@@ -355,22 +356,25 @@ size_t EstimateOps(std::string_view sample, size_t bytes) {
 // Parses every range, the first on this thread and the others on threads of their own.
 void ParseRanges(const char* readable_end, const JsonlParseOptions& options,
                  std::vector<Range>* ranges) {
-  std::vector<std::thread> threads;
   std::vector<std::exception_ptr> errors(ranges->size());
-  for (size_t i = 1; i < ranges->size(); ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        ParseRange(readable_end, options, &(*ranges)[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();  // std::bad_alloc: rethrown below
-      }
-    });
+  auto parse = [&](size_t i) {
+    try {
+      ParseRange(readable_end, options, &(*ranges)[i]);
+    } catch (...) {
+      errors[i] = std::current_exception();  // std::bad_alloc: rethrown below
+    }
+  };
+  std::vector<std::thread> threads;
+  size_t inline_from = ranges->size();  // ranges no thread could be started for
+  for (size_t i = 1; i < ranges->size() && inline_from == ranges->size(); ++i) {
+    try {
+      threads.emplace_back(parse, i);
+    } catch (const std::system_error&) {
+      inline_from = i;
+    }
   }
-  try {
-    ParseRange(readable_end, options, &ranges->front());
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
+  parse(0);
+  for (size_t i = inline_from; i < ranges->size(); ++i) parse(i);
   for (std::thread& t : threads) t.join();
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);

@@ -155,8 +155,10 @@ TEST(JsonlFastPathTest, RefusesWhatItDoesNotFullyUnderstand) {
           R"({"f":"x","type":"ok","process":0,"value":-})",         // sign alone
           R"({"f":"x","type":"ok","process":0,"value":1234567890123456789})",   // 19 digits
           R"({"f":"x","type":"ok","process":0,"value":99999999999999999999})",  // > int64
-          R"({"f":"x","type":"ok","process":0,"value":[[1]]})",                 // nested list
-          R"({"f":"x","type":"ok","process":0,"value":{"a":1}})",               // map
+          // Found by fuzz_jsonl: the digits must stop being summed before they overflow.
+          R"({"f":"x","type":"ok","process":0,"index":999999999999999999999999999999999999990})",
+          R"({"f":"x","type":"ok","process":0,"value":[[1]]})",    // nested list
+          R"({"f":"x","type":"ok","process":0,"value":{"a":1}})",  // map
           R"({"f":"x","type":"ok","process":0,"value":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]})",
           R"({"f":"x","type":"ok","process":0,"value":[1,]})",  // trailing comma
           R"({"f":"x","type":"ok","process":0,})",              // trailing comma
