@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -151,6 +152,28 @@ TEST(JsonlFileTest, MappedFileEndingAtAPageBoundary) {
   auto cut = ReadHistoryFile(dir.Write("page.jsonl", text), HistoryFormat::kJsonl);
   ASSERT_TRUE(cut.ok()) << cut.status().message();
   EXPECT_NE(cut->warning.find("ignored an unterminated last line"), std::string::npos);
+}
+
+// The other readers get the mapping too, with nothing readable after its last byte.
+TEST(JsonlFileTest, EdnAndEtcdLogsMappedToAPageBoundary) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  for (const char* op : {"{:process 0 :type :invoke :f :read :value nil}\n"
+                         "{:process 0 :type :ok :f :read :value 1}\n",
+                         "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n"
+                         "INFO  jepsen.util - 0\t:ok\t:read\t1\n"}) {
+    std::string text;
+    while (text.size() + 2 * std::strlen(op) < 8192) text += op;
+    text += std::string(op).substr(0, std::string(op).find('\n'));  // an invoke, no newline
+    text += std::string(8192 - text.size(), ' ');
+    ASSERT_EQ(text.size(), 8192u);
+    auto mapped = ReadHistoryFile(dir.Write("page.log", text), HistoryFormat::kAuto);
+    auto whole = ParseHistory(text, "x", HistoryFormat::kAuto);
+    ASSERT_TRUE(mapped.ok()) << mapped.status().message();
+    ASSERT_TRUE(whole.ok()) << whole.status().message();
+    EXPECT_EQ(mapped->format, whole->format);
+    EXPECT_EQ(HistoryToJsonl(mapped->history), HistoryToJsonl(whole->history));
+  }
 }
 
 TEST(JsonlFileTest, PipesAreReadAChunkAtATime) {
