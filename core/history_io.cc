@@ -1,11 +1,19 @@
 #include "core/history_io.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <optional>
-#include <sstream>
+#include <memory>
+
+#include "core/jsonl_reader.h"
 
 namespace faultline {
 
@@ -78,66 +86,136 @@ Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& sou
   return LoadedHistory{std::move(h).value(), format, std::move(warning)};
 }
 
-static Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+namespace {
+
+// A file descriptor, closed when this goes away.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  // A regular file is read straight into one string of its size (a 250 MB history must not
-  // be held twice); a pipe or other stream of unknown size goes through a stringstream.
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size >= 0 && in) {
-    std::string text(static_cast<size_t>(size), '\0');
-    in.seekg(0, std::ios::beg);
-    if (!in.read(text.data(), size) || in.gcount() != size) {
-      return Status::IoError(path + ": read error");
-    }
-    return text;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// A regular file mapped read-only, unmapped when this goes away. Mapping instead of reading
+// keeps a history larger than memory out of the heap: its pages are the page cache's, and
+// the JSON Lines reader drops the ones it is done with.
+class MappedFile {
+ public:
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() { ::munmap(data_, size_); }
+  // nullptr when the file cannot be mapped (e.g. a file system without mmap).
+  static std::unique_ptr<MappedFile> Map(int fd, size_t size) {
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) return nullptr;
+    ::madvise(p, size, MADV_SEQUENTIAL);
+    return std::unique_ptr<MappedFile>(new MappedFile(static_cast<char*>(p), size));
   }
-  in.clear();
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::IoError(path + ": read error");
-  return ss.str();
+  std::string_view text() const { return {data_, size_}; }
+  // Drops the whole pages in [begin, end) from memory; read again, they come back from the
+  // file. Thread-safe.
+  static void Release(const char* begin, const char* end) {
+    const uintptr_t b = (uintptr_t(begin) + kPage - 1) / kPage * kPage;
+    const uintptr_t e = uintptr_t(end) / kPage * kPage;
+    if (b < e) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_DONTNEED);
+  }
+  // Maps the pages under [begin, end) in one call (page faults cost more, above all in a VM);
+  // a kernel without MADV_POPULATE_READ (before 5.14) ignores it. Thread-safe.
+  static void Prefetch(const char* begin, const char* end) {
+#ifdef MADV_POPULATE_READ
+    const uintptr_t b = uintptr_t(begin) / kPage * kPage;
+    if (b < uintptr_t(end))
+      ::madvise(reinterpret_cast<void*>(b), uintptr_t(end) - b, MADV_POPULATE_READ);
+#endif
+  }
+
+ private:
+  MappedFile(char* data, size_t size) : data_(data), size_(size) {}
+  static inline const uintptr_t kPage = uintptr_t(::sysconf(_SC_PAGESIZE));
+  char* data_;
+  size_t size_;
+};
+
+Result<size_t> ReadSome(int fd, char* buf, size_t n) {
+  while (true) {
+    const ssize_t got = ::read(fd, buf, n);
+    if (got >= 0) return size_t(got);
+    if (errno != EINTR) return Status::IoError(std::string("read error: ") + std::strerror(errno));
+  }
 }
 
-// JSON Lines from a regular file are parsed while it is read (see ReadJsonlOps); nullopt: not
-// JSON Lines (by `format`, or by its first 64 KB), or not a regular file.
-static std::optional<Result<LoadedHistory>> StreamJsonl(const std::string& path,
-                                                        HistoryFormat format) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0 || !in) return std::nullopt;
-  in.seekg(0, std::ios::beg);
-  if (format == HistoryFormat::kAuto) {
-    std::string prefix(size_t{64} << 10, '\0');
-    in.read(prefix.data(), std::streamsize(prefix.size()));
-    prefix.resize(size_t(in.gcount()));
-    // Only whitespace so far says nothing about the format: read the whole file.
-    if (prefix.find_first_not_of(" \t\r\n,") == std::string::npos && size_t(size) > prefix.size())
-      return std::nullopt;
-    if (DetectHistoryFormat(prefix) != HistoryFormat::kJsonl) return std::nullopt;
-    in.clear();
-    in.seekg(0, std::ios::beg);
-    if (!in) return std::nullopt;
-  } else if (format != HistoryFormat::kJsonl) {
-    return std::nullopt;
+Result<std::string> ReadAll(int fd, const std::string& path) {
+  std::string text;
+  size_t len = 0;
+  while (true) {
+    text.resize(std::max(len + (size_t{64} << 10), text.size()));
+    Result<size_t> got = ReadSome(fd, text.data() + len, text.size() - len);
+    if (!got.ok()) return Status::IoError(path + ": " + got.status().message());
+    if (*got == 0) break;
+    len += *got;
+    if (len == text.size()) text.resize(text.size() * 2);
   }
-  std::string warning;
-  Result<std::vector<Op>> ops = ReadJsonlOps(in, path, size_t(size), &warning);
-  if (!ops.ok()) return Result<LoadedHistory>(ops.status());
-  Result<History> h = History::Make(std::move(ops).value(), path);
-  if (!h.ok()) return Result<LoadedHistory>(h.status());
-  return Result<LoadedHistory>(
-      LoadedHistory{std::move(h).value(), HistoryFormat::kJsonl, std::move(warning)});
+  text.resize(len);
+  return text;
 }
+
+Result<LoadedHistory> Pair(Result<std::vector<Op>> ops, const std::string& path,
+                           std::string warning) {
+  if (!ops.ok()) return ops.status();
+  Result<History> h = History::Make(std::move(ops).value(), path);
+  if (!h.ok()) return h.status();
+  return LoadedHistory{std::move(h).value(), HistoryFormat::kJsonl, std::move(warning)};
+}
+
+// A regular file: mapped, and parsed where it lies.
+Result<LoadedHistory> ReadMapped(int fd, size_t size, const std::string& path,
+                                 HistoryFormat format) {
+  std::unique_ptr<MappedFile> file = MappedFile::Map(fd, size);
+  if (file == nullptr) {
+    Result<std::string> text = ReadAll(fd, path);
+    if (!text.ok()) return text.status();
+    return ParseHistory(*text, path, format);
+  }
+  if (format == HistoryFormat::kAuto) format = DetectHistoryFormat(file->text());
+  if (format != HistoryFormat::kJsonl) return ParseHistory(file->text(), path, format);
+  JsonlParseOptions options;
+  options.release = MappedFile::Release;
+  options.prefetch = MappedFile::Prefetch;
+  std::string warning;
+  Result<std::vector<Op>> ops = ParseJsonlText(file->text(), path, &warning, options);
+  return Pair(std::move(ops), path, std::move(warning));
+}
+
+}  // namespace
 
 Result<LoadedHistory> ReadHistoryFile(const std::string& path, HistoryFormat format) {
-  if (auto streamed = StreamJsonl(path, format)) return std::move(*streamed);
-  Result<std::string> text = ReadWholeFile(path);
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st;
+  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) {
+    return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return Status::IoError(path + ": cannot read: is a directory; expected a history file");
+  }
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    return ReadMapped(fd.get(), size_t(st.st_size), path, format);
+  }
+  // A pipe or other stream of unknown size (or an empty file). JSON Lines named as such is
+  // parsed a chunk at a time; anything else must be seen whole to detect or parse it.
+  if (format == HistoryFormat::kJsonl) {
+    std::string warning;
+    auto read = [&fd](char* buf, size_t n) { return ReadSome(fd.get(), buf, n); };
+    Result<std::vector<Op>> ops = ReadJsonlStream(read, path, 0, &warning);
+    return Pair(std::move(ops), path, std::move(warning));
+  }
+  Result<std::string> text = ReadAll(fd.get(), path);
   if (!text.ok()) return text.status();
   return ParseHistory(*text, path, format);
 }

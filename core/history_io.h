@@ -32,7 +32,10 @@ struct LoadedHistory {
   std::string warning;  // non-empty: something was tolerated (a truncated last line)
 };
 
-// Reads and pairs a whole file. Errors are "PATH:LINE: what; expected …".
+// Reads and pairs a whole file. Errors are "PATH:LINE: what; expected …"; a path that cannot
+// be opened or is a directory is an IoError. A regular file is mapped, never copied (JSON
+// Lines in it is parsed in ranges on all hardware threads, its pages dropped once parsed);
+// a pipe is read a chunk at a time when the format is jsonl, else read whole.
 Result<LoadedHistory> ReadHistoryFile(const std::string& path, HistoryFormat format);
 // The same for text already in memory; `source` names it in messages.
 Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& source,
@@ -43,8 +46,8 @@ Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& sou
 // crash) is dropped and described in *warning instead of failing the whole file.
 Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
                                       std::string* warning = nullptr);
-// The same read from a stream a chunk at a time, so the file is never held whole (a 1M-op
-// history is ~250 MB of text); `size_hint` is the expected size in bytes (0: unknown).
+// The same read from a stream a chunk at a time (64 KB growing to 8 MB), so the file is never
+// held whole; `size_hint` is the expected size in bytes (0: unknown), to size the result.
 Result<std::vector<Op>> ReadJsonlOps(std::istream& in, const std::string& source,
                                      size_t size_hint, std::string* warning = nullptr);
 Result<std::vector<Op>> ParseEdnOps(std::string_view text, const std::string& source);

@@ -1,12 +1,18 @@
 // faultline's JSON Lines history reader (ARCHITECTURE §3), on simdjson:
 // the 1M-op benchmark histories are ~200 MB, which a DOM library parses several times slower.
+#include "core/jsonl_reader.h"
+
 #include <simdjson.h>
+#include <sys/mman.h>
 
 #include <algorithm>
+#include <exception>
 #include <istream>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 #include "core/history_io.h"
-#include "core/line_cursor.h"
 
 namespace faultline {
 namespace {
@@ -14,6 +20,15 @@ namespace {
 // The DOM API picks the best SIMD kernel at run time (the on-demand API fixes it at
 // compile time, which without -march means the slow fallback).
 namespace dom = simdjson::dom;
+
+// Asks for transparent huge pages under a large vector's buffer: a 1M-op history fills
+// ~200 MB of ops, and faulting that in 4 KB pages costs as much as parsing it (more in a VM).
+void AdviseHugePages(const std::vector<Op>& v) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t b = (uintptr_t(v.data()) + kHuge - 1) / kHuge * kHuge;
+  const uintptr_t e = uintptr_t(v.data() + v.capacity()) / kHuge * kHuge;
+  if (b < e) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+}
 
 // Thrown inside this file only, turned into a Status at the line loop.
 struct LineError {
@@ -33,12 +48,16 @@ T Get(simdjson::simdjson_result<T> r, const char* what) {
 Value ReadValue(dom::element v, int depth) {
   if (depth > 64) throw LineError{"value nested deeper than 64 levels"};
   switch (v.type()) {
-    case dom::element_type::NULL_VALUE: return Value();
-    case dom::element_type::BOOL: return Value::Bool(Get(v.get_bool(), "boolean"));
-    case dom::element_type::INT64: return Value::Int(Get(v.get_int64(), "integer"));
+    case dom::element_type::NULL_VALUE:
+      return Value();
+    case dom::element_type::BOOL:
+      return Value::Bool(Get(v.get_bool(), "boolean"));
+    case dom::element_type::INT64:
+      return Value::Int(Get(v.get_int64(), "integer"));
     case dom::element_type::UINT64:
       throw LineError{"integer out of range; expected a signed 64-bit integer"};
-    case dom::element_type::DOUBLE: return Value::Double(Get(v.get_double(), "number"));
+    case dom::element_type::DOUBLE:
+      return Value::Double(Get(v.get_double(), "number"));
     case dom::element_type::STRING:
       return Value::String(std::string(Get(v.get_string(), "string")));
     case dom::element_type::ARRAY: {
@@ -117,9 +136,10 @@ void ReadField(std::string_view k, dom::element v, Op* op) {
   // compatibility with histories written by newer versions or other tools.
 }
 
-Op ReadOp(dom::element doc) {
+// Reads `doc` into *op, a default Op.
+void ReadOp(dom::element doc, Op* out) {
   if (!doc.is_object()) throw LineError{"expected one JSON object per line"};
-  Op op;
+  Op& op = *out;
   bool has_type = false, has_f = false, has_process = false;
   for (dom::key_value_pair kv : dom::object(doc)) {
     has_type |= kv.key == "type";
@@ -130,92 +150,348 @@ Op ReadOp(dom::element doc) {
   if (!has_type) throw LineError{"missing \"type\"; expected invoke, ok, fail or info"};
   if (!has_f) throw LineError{"missing \"f\"; expected the operation name, e.g. \"read\""};
   if (!has_process) throw LineError{"missing \"process\"; expected an integer or \"nemesis\""};
-  return op;
 }
 
-// Parses the lines of `text` into ops. simdjson reads up to SIMDJSON_PADDING bytes past a
-// document (their content does not matter): a line with that many readable bytes after it
-// (`readable` counts them from text.data()) is parsed in place, others are copied into padded
-// storage, so the history text is never held twice. Lines are numbered from `first_line`.
-Status ParseLines(std::string_view text, size_t readable, int64_t first_line,
-                  const std::string& source, dom::parser* parser, std::string* warning,
-                  std::vector<Op>* ops) {
-  const char* base = text.data();
-  simdjson::padded_string tail;
-  for (LineCursor cur(text); cur.Next();) {
-    const int64_t line = first_line + cur.number() - 1;
-    size_t b = cur.begin(), e = cur.end();
-    while (b < e && std::isspace(static_cast<unsigned char>(base[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(base[e - 1]))) --e;
-    if (b == e) continue;
-    try {
-      dom::element doc;
-      const char* json = base + b;
-      if (e + simdjson::SIMDJSON_PADDING > readable) {
-        tail = simdjson::padded_string(json, e - b);
-        json = tail.data();
+// A line that could not be read: its number (counted as the range was parsed) and why.
+struct LineFailure {
+  int64_t line = 0;
+  std::string what;
+  bool unterminated = false;  // the text ends without a newline after it
+};
+
+// Where a range's ops go: into `head` while it has spare capacity (it is reserved for the
+// whole file, so the usual case never moves an op again), then into blocks that are moved
+// into the result at the end and freed one by one, so no step holds every op twice.
+// Ops are built in place (an Op is ~200 bytes; moving each costs as much as parsing it).
+class OpSink {
+ public:
+  explicit OpSink(std::vector<Op>* head) : head_(head) {}
+  // A new default Op at the end, to be filled in or dropped with DropLast.
+  Op* Add() {
+    if (head_ != nullptr && head_->size() < head_->capacity()) {
+      last_ = head_;
+    } else {
+      if (blocks_.empty() || blocks_.back().size() == kBlockOps) {
+        blocks_.emplace_back().reserve(kBlockOps);
+        AdviseHugePages(blocks_.back());
       }
-      if (auto err = parser->parse(json, e - b, false).get(doc); err) {
-        throw LineError{std::string("malformed JSON (") + simdjson::error_message(err) +
-                        "); expected one JSON object per line"};
-      }
-      Op op = ReadOp(doc);
-      op.line = line;
-      ops->push_back(std::move(op));
-    } catch (const LineError& err) {
-      // A line is complete only once its newline is written: a bad last line without one is
-      // a write cut short by a crash, which leaves the lines before it a valid prefix.
-      if (warning && !cur.terminated()) {
-        *warning = source + ":" + std::to_string(line) +
-                   ": ignored an unterminated last line (" + err.what +
-                   "): the history was cut short, e.g. by a crash";
-        break;
-      }
-      return Status::InvalidInput(source + ":" + std::to_string(line) + ": " + err.what);
+      last_ = &blocks_.back();
     }
+    return &last_->emplace_back();
+  }
+  void DropLast() { last_->pop_back(); }
+  size_t spilled() const {
+    size_t n = 0;
+    for (const std::vector<Op>& b : blocks_) n += b.size();
+    return n;
+  }
+  // Appends the spilled ops to *out with `shift` added to their line numbers.
+  void MoveSpilledTo(std::vector<Op>* out, int64_t shift) {
+    for (std::vector<Op>& block : blocks_) {
+      for (Op& op : block) {
+        op.line += shift;
+        out->push_back(std::move(op));
+      }
+      std::vector<Op>().swap(block);
+    }
+    blocks_.clear();
+  }
+
+ private:
+  static constexpr size_t kBlockOps = 16384;
+  std::vector<Op>* head_;
+  std::vector<Op>* last_ = nullptr;
+  std::vector<std::vector<Op>> blocks_;
+};
+
+// One range of the text and what parsing it gave. Lines are numbered from `first_line`
+// while parsing, then shifted once the lines of the ranges before it are counted.
+struct Range {
+  std::string_view text;
+  int64_t first_line = 1;
+  OpSink sink{nullptr};
+  int64_t lines = 0;  // lines read (all of them, unless it failed)
+  std::optional<LineFailure> failure;
+};
+
+// Reads one line, trimmed and non-blank, into *op (a default Op): the fast path, else
+// simdjson (in place when SIMDJSON_PADDING bytes after it are readable, else from a copy).
+void ReadLine(std::string_view json, const char* readable_end, const JsonlParseOptions& options,
+              dom::parser* parser, simdjson::padded_string* copy, Op* op) {
+  if (options.fast_path && ParseFlatJsonlOp(json, op)) return;
+  *op = Op();
+  const char* p = json.data();
+  if (size_t(readable_end - (p + json.size())) < simdjson::SIMDJSON_PADDING) {
+    *copy = simdjson::padded_string(json);
+    p = copy->data();
+  }
+  dom::element doc;
+  if (auto err = parser->parse(p, json.size(), false).get(doc); err) {
+    throw LineError{std::string("malformed JSON (") + simdjson::error_message(err) +
+                    "); expected one JSON object per line"};
+  }
+  ReadOp(doc, op);
+}
+
+// Tells the text's owner which part of a range is being read (options.prefetch, a step
+// ahead) and which is done with (options.release), a step of 8 MB at a time.
+class TextWindow {
+ public:
+  TextWindow(std::string_view text, const JsonlParseOptions& options)
+      : text_(text), options_(options) {
+    Advance(0);
+  }
+  ~TextWindow() {
+    if (options_.release) options_.release(text_.data() + released_, text_.data() + text_.size());
+  }
+  // Called with the offset of each line read.
+  void At(size_t offset) {
+    if (offset >= next_) Advance(offset);
+  }
+
+ private:
+  static constexpr size_t kStep = size_t{8} << 20;
+  void Advance(size_t offset) {
+    if (options_.release && offset > released_) {
+      options_.release(text_.data() + released_, text_.data() + offset);
+      released_ = offset;
+    }
+    const size_t fetch = std::min(text_.size(), offset + 2 * kStep);
+    if (options_.prefetch && fetch > fetched_) {
+      options_.prefetch(text_.data() + fetched_, text_.data() + fetch);
+      fetched_ = fetch;
+    }
+    next_ = offset + kStep;
+  }
+
+  std::string_view text_;
+  const JsonlParseOptions& options_;
+  size_t released_ = 0, fetched_ = 0, next_ = 0;
+};
+
+// The fast path straight from a line's start, before its end is searched for: a flat op
+// followed by its newline (or CRLF, or the end of the text) is read in one pass over its
+// bytes. Returns the offset past the line, 0 if the line needs the general route.
+size_t ReadFlatLine(std::string_view text, size_t pos, Op* op) {
+  if (text[pos] != '{') return 0;
+  const size_t n = ParseFlatJsonlPrefix(text.substr(pos), op);
+  if (n == 0) return 0;
+  size_t end = pos + n;
+  if (end < text.size() && text[end] == '\r') ++end;
+  if (end == text.size()) return text[end - 1] == '\r' ? 0 : end;
+  return text[end] == '\n' ? end + 1 : 0;
+}
+
+// Parses the lines of range->text; stops at the first line it cannot read.
+void ParseRange(const char* readable_end, const JsonlParseOptions& options, Range* range) {
+  const std::string_view text = range->text;
+  dom::parser parser;
+  simdjson::padded_string copy;
+  TextWindow window(text, options);
+  int64_t number = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    window.At(pos);
+    const int64_t line = range->first_line + number++;
+    Op* op = range->sink.Add();
+    op->line = line;
+    if (size_t next = options.fast_path ? ReadFlatLine(text, pos, op) : 0; next != 0) {
+      pos = next;
+      continue;
+    }
+    *op = Op();
+    const size_t nl = text.find('\n', pos);
+    size_t b = pos, e = nl == std::string_view::npos ? text.size() : nl;
+    pos = e + 1;
+    while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
+    if (b == e) {
+      range->sink.DropLast();
+      continue;
+    }
+    try {
+      ReadLine(text.substr(b, e - b), readable_end, options, &parser, &copy, op);
+      op->line = line;
+    } catch (const LineError& err) {
+      range->sink.DropLast();
+      range->failure = LineFailure{line, err.what, nl == std::string_view::npos};
+      break;
+    }
+  }
+  range->lines = number;
+}
+
+// Cuts `text` into `n` ranges of about equal size, each ending just after a newline (the
+// last at the end of the text); some may be empty.
+std::vector<std::string_view> SplitAtLines(std::string_view text, size_t n) {
+  std::vector<std::string_view> ranges;
+  size_t begin = 0;
+  for (size_t i = 1; i <= n; ++i) {
+    size_t end = text.size();
+    if (i < n) {
+      const size_t nl = text.find('\n', std::max(begin, text.size() / n * i));
+      end = nl == std::string_view::npos ? text.size() : nl + 1;
+    }
+    ranges.push_back(text.substr(begin, end - begin));
+    begin = end;
+  }
+  return ranges;
+}
+
+size_t RangeCount(size_t bytes, const JsonlParseOptions& options) {
+  size_t n = options.max_ranges;
+  if (n == 0) n = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  return std::clamp<size_t>(bytes / std::max<size_t>(options.min_range_bytes, 1), 1, n);
+}
+
+// An estimate of the ops in `bytes` of text from the lines in the first 64 KB of `sample`, a
+// little high: the result vector is reserved once for all of them (a 10M-op history must not
+// be copied to a larger vector at its peak), and its pages that are never written cost nothing.
+size_t EstimateOps(std::string_view sample, size_t bytes) {
+  sample = sample.substr(0, size_t{64} << 10);
+  if (sample.empty()) return 16;
+  const size_t lines = size_t(std::count(sample.begin(), sample.end(), '\n')) + 1;
+  return size_t(double(bytes) / double(sample.size()) * double(lines) * 1.1) + 16;
+}
+
+// Parses every range, the first on this thread and the others on threads of their own.
+void ParseRanges(const char* readable_end, const JsonlParseOptions& options,
+                 std::vector<Range>* ranges) {
+  std::vector<std::exception_ptr> errors(ranges->size());
+  auto parse = [&](size_t i) {
+    try {
+      ParseRange(readable_end, options, &(*ranges)[i]);
+    } catch (...) {
+      errors[i] = std::current_exception();  // std::bad_alloc: rethrown below
+    }
+  };
+  std::vector<std::thread> threads;
+  size_t inline_from = ranges->size();  // ranges no thread could be started for
+  for (size_t i = 1; i < ranges->size() && inline_from == ranges->size(); ++i) {
+    try {
+      threads.emplace_back(parse, i);
+    } catch (const std::system_error&) {
+      inline_from = i;
+    }
+  }
+  parse(0);
+  for (size_t i = inline_from; i < ranges->size(); ++i) parse(i);
+  for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+// Joins the ranges' ops into *ops, which holds the first range's head, in file order with
+// their absolute line numbers. The first failure ends the history: an error, or the
+// truncated-last-line warning when it is that.
+Status CollectRanges(std::vector<Range>* ranges, const std::string& source, std::string* warning,
+                     std::vector<Op>* ops) {
+  size_t total = ops->size();
+  for (const Range& r : *ranges) total += r.sink.spilled();
+  // Grown geometrically: a stream appends chunk after chunk.
+  if (total > ops->capacity()) {
+    ops->reserve(std::max(total, ops->capacity() / 2 * 3));
+    AdviseHugePages(*ops);
+  }
+  int64_t next_line = ranges->front().first_line;
+  for (Range& r : *ranges) {
+    const int64_t shift = next_line - r.first_line;
+    r.sink.MoveSpilledTo(ops, shift);
+    next_line += r.lines;
+    if (!r.failure) continue;
+    const std::string line = std::to_string(r.failure->line + shift);
+    // A line is complete only once its newline is written: a bad last line without one is
+    // a write cut short by a crash, which leaves the lines before it a valid prefix.
+    if (warning != nullptr && r.failure->unterminated) {
+      *warning = source + ":" + line + ": ignored an unterminated last line (" + r.failure->what +
+                 "): the history was cut short, e.g. by a crash";
+      break;
+    }
+    return Status::InvalidInput(source + ":" + line + ": " + r.failure->what);
   }
   return Status::Ok();
 }
 
+// Parses `text` (lines numbered from `first_line`) and appends its ops to *ops.
+Status ParseInto(std::string_view text, int64_t first_line, const std::string& source,
+                 std::string* warning, const JsonlParseOptions& options, std::vector<Op>* ops) {
+  const char* readable_end = text.data() + std::max(options.readable, text.size());
+  std::vector<Range> ranges;
+  for (std::string_view t : SplitAtLines(text, RangeCount(text.size(), options))) {
+    Range& r = ranges.emplace_back();
+    r.first_line = ranges.size() == 1 ? first_line : 1;
+    r.text = t;
+  }
+  ranges.front().sink = OpSink(ops);
+  ParseRanges(readable_end, options, &ranges);
+  return CollectRanges(&ranges, source, warning, ops);
+}
+
 }  // namespace
 
-Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
-                                      std::string* warning) {
-  dom::parser parser;
+Result<std::vector<Op>> ParseJsonlText(std::string_view text, const std::string& source,
+                                       std::string* warning, const JsonlParseOptions& options) {
   std::vector<Op> ops;
-  ops.reserve(text.size() / 80);
-  if (Status s = ParseLines(text, text.size(), 1, source, &parser, warning, &ops); !s.ok())
-    return s;
+  if (text.empty()) return ops;
+  ops.reserve(EstimateOps(text, text.size()));
+  AdviseHugePages(ops);
+  if (Status s = ParseInto(text, 1, source, warning, options, &ops); !s.ok()) return s;
   return ops;
 }
 
-Result<std::vector<Op>> ReadJsonlOps(std::istream& in, const std::string& source,
-                                     size_t size_hint, std::string* warning) {
-  constexpr size_t kChunk = size_t{8} << 20;
-  dom::parser parser;
+Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
+                                      std::string* warning) {
+  return ParseJsonlText(text, source, warning, JsonlParseOptions{});
+}
+
+Result<std::vector<Op>> ReadJsonlOps(std::istream& in, const std::string& source, size_t size_hint,
+                                     std::string* warning) {
+  return ReadJsonlStream(
+      [&in](char* buf, size_t n) -> Result<size_t> {
+        in.read(buf, std::streamsize(n));
+        if (in.bad()) return Status::IoError("read error");
+        return size_t(in.gcount());
+      },
+      source, size_hint, warning);
+}
+
+Result<std::vector<Op>> ReadJsonlStream(const std::function<Result<size_t>(char*, size_t)>& read,
+                                        const std::string& source, size_t size_hint,
+                                        std::string* warning) {
+  // Small at first, so a short history does not pay for a large buffer; doubled up to 8 MB.
+  size_t chunk = size_t{64} << 10;
   std::vector<Op> ops;
-  ops.reserve(size_hint / 80);
   // buf[0, len) holds the unparsed text: the start of a line cut by the last chunk, then the
   // new chunk; the rest of buf is room, so every line in it has padding after it.
   std::string buf;
   size_t len = 0;
   int64_t next_line = 1;
   for (bool eof = false; !eof;) {
-    buf.resize(std::max(buf.size(), len + kChunk + simdjson::SIMDJSON_PADDING));
-    in.read(buf.data() + len, std::streamsize(kChunk));
-    if (in.bad()) return Status::IoError(source + ": read error");
-    const size_t got = size_t(in.gcount());
-    len += got;
-    eof = got < kChunk;
+    buf.resize(std::max(buf.size(), len + chunk + simdjson::SIMDJSON_PADDING));
+    Result<size_t> got = read(buf.data() + len, chunk);
+    if (!got.ok()) return Status::IoError(source + ": " + got.status().message());
+    len += *got;
+    eof = *got == 0;
     const size_t nl = std::string_view(buf.data(), len).rfind('\n');
     const size_t end = eof ? len : nl == std::string_view::npos ? 0 : nl + 1;
-    if (end == 0) continue;
+    if (end == 0) {
+      chunk = std::min(chunk * 2, size_t{8} << 20);  // a line longer than the buffer
+      continue;
+    }
     const std::string_view text(buf.data(), end);
-    Status s = ParseLines(text, buf.size(), next_line, source, &parser, warning, &ops);
+    if (ops.capacity() == 0) {
+      ops.reserve(EstimateOps(text, std::max(size_hint, end)));
+      AdviseHugePages(ops);
+    }
+    JsonlParseOptions options;
+    options.readable = buf.size();
+    options.max_ranges = 1;
+    Status s = ParseInto(text, next_line, source, warning, options, &ops);
     if (!s.ok()) return s;
     next_line += std::count(text.begin(), text.end(), '\n');
     buf.erase(0, end);
     len -= end;
+    chunk = std::min(chunk * 2, size_t{8} << 20);
   }
   return ops;
 }

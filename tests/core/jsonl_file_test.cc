@@ -1,15 +1,18 @@
-// Tests of reading JSON Lines histories from files, which is done a chunk (8 MB) at a time:
-// lines cut by a chunk boundary, line numbers in messages and the truncated-last-line warning
-// must be exactly as when the whole text is parsed at once.
+// Tests of reading history files: regular files are mapped and JSON Lines in them parsed in
+// ranges on several threads, pipes are read a chunk at a time; either way the ops, the line
+// numbers in messages and the truncated-last-line warning must be exactly as when the whole
+// text is parsed at once.
 #include <gtest/gtest.h>
-
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "core/history_io.h"
 
@@ -114,6 +117,103 @@ TEST(JsonlFileTest, OtherFormatsAndSmallFilesAreStillDetected) {
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("cannot open"), std::string::npos)
       << missing.status().message();
+}
+
+// The same history through every way of reading it: ops and lines as from the text.
+void ExpectSameAsText(const Result<LoadedHistory>& read, const std::string& text) {
+  auto whole = ParseHistory(text, "x", HistoryFormat::kJsonl);
+  ASSERT_TRUE(whole.ok()) << whole.status().message();
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  ASSERT_EQ(read->history.size(), whole->history.size());
+  for (size_t i = 0; i < read->history.size(); ++i) {
+    ASSERT_EQ(read->history[i].ToJson(), whole->history[i].ToJson()) << "op " << i;
+    ASSERT_EQ(read->history[i].line, whole->history[i].line) << "op " << i;
+  }
+}
+
+// A mapping that ends exactly at a page end has nothing readable after it: a last line only
+// simdjson reads must be copied to padded memory first (else it reads past the mapping).
+TEST(JsonlFileTest, MappedFileEndingAtAPageBoundary) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  std::string text;
+  while (text.size() < 8192 - 200) {
+    text += "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\"}\r\n";
+    text += "{\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"value\":1}\n\n";
+  }
+  std::string last = "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":0.5 ";
+  last += std::string(8192 - text.size() - last.size() - 1, ' ') + "}";
+  text += last;
+  ASSERT_EQ(text.size(), 8192u);
+  const std::string file = dir.Write("page.jsonl", text);
+  ExpectSameAsText(ReadHistoryFile(file, HistoryFormat::kAuto), text);
+  // The same cut short: the unterminated tail is dropped with a warning.
+  text.back() = ' ';
+  auto cut = ReadHistoryFile(dir.Write("page.jsonl", text), HistoryFormat::kJsonl);
+  ASSERT_TRUE(cut.ok()) << cut.status().message();
+  EXPECT_NE(cut->warning.find("ignored an unterminated last line"), std::string::npos);
+}
+
+// The other readers get the mapping too, with nothing readable after its last byte.
+TEST(JsonlFileTest, EdnAndEtcdLogsMappedToAPageBoundary) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  for (const char* op : {"{:process 0 :type :invoke :f :read :value nil}\n"
+                         "{:process 0 :type :ok :f :read :value 1}\n",
+                         "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n"
+                         "INFO  jepsen.util - 0\t:ok\t:read\t1\n"}) {
+    std::string text;
+    while (text.size() + 2 * std::strlen(op) < 8192) text += op;
+    text += std::string(op).substr(0, std::string(op).find('\n'));  // an invoke, no newline
+    text += std::string(8192 - text.size(), ' ');
+    ASSERT_EQ(text.size(), 8192u);
+    auto mapped = ReadHistoryFile(dir.Write("page.log", text), HistoryFormat::kAuto);
+    auto whole = ParseHistory(text, "x", HistoryFormat::kAuto);
+    ASSERT_TRUE(mapped.ok()) << mapped.status().message();
+    ASSERT_TRUE(whole.ok()) << whole.status().message();
+    EXPECT_EQ(mapped->format, whole->format);
+    EXPECT_EQ(HistoryToJsonl(mapped->history), HistoryToJsonl(whole->history));
+  }
+}
+
+TEST(JsonlFileTest, PipesAreReadAChunkAtATime) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  std::string text = BigHistory().substr(0, size_t{3} << 20);
+  text.resize(text.rfind('\n') + 1);
+  text += "{\"type\":\"ok\",\"f\":\"re";  // a truncated tail
+  const std::string fifo = dir.Write("f", "") + ".fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  for (HistoryFormat f : {HistoryFormat::kJsonl, HistoryFormat::kAuto}) {
+    std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << text; });
+    auto read = ReadHistoryFile(fifo, f);
+    writer.join();
+    ExpectSameAsText(read, text);
+    EXPECT_NE(read->warning.find(":" + std::to_string(read->history.size() + 1) +
+                                 ": ignored an unterminated last line"),
+              std::string::npos)
+        << read->warning;
+  }
+}
+
+TEST(JsonlFileTest, ADirectoryIsRefused) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  const std::string path = dir.Write("x", "");
+  auto r = ReadHistoryFile(path.substr(0, path.rfind('/')), HistoryFormat::kAuto);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("is a directory"), std::string::npos) << r.status().message();
+}
+
+TEST(JsonlFileTest, EmptyFileInEveryFormat) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  const std::string file = dir.Write("empty", "");
+  for (HistoryFormat f : {HistoryFormat::kAuto, HistoryFormat::kJsonl}) {
+    auto r = ReadHistoryFile(file, f);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->history.size(), 0u);
+  }
 }
 
 }  // namespace
