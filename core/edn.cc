@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -138,13 +139,27 @@ Status EdnReader::Parser::SeekElement(const Seq& seq, int depth, bool* more) {
 
 Status EdnReader::Parser::ReadList(std::string_view open, char close, int depth, Value::List* out) {
   const Seq seq{open, close, line_};
+  // Most lists are short (Jepsen's [k v] tuples, cas [from to]): their first elements are
+  // gathered here, so the list is allocated once and exactly (a history holds millions).
+  Value first[4];
+  size_t n = 0;
   for (;;) {
     EdnForm element;
     bool more = false;
     FAULTLINE_RETURN_IF_ERROR(NextElement(seq, depth, &element, &more));
-    if (!more) return Status::Ok();
+    if (!more) break;
+    if (n < 4) {
+      first[n++] = std::move(element.value);
+      continue;
+    }
+    if (out->empty()) {
+      out->reserve(8);
+      for (Value& v : first) out->push_back(std::move(v));
+    }
     out->push_back(std::move(element.value));
   }
+  if (out->empty()) out->assign(std::make_move_iterator(first), std::make_move_iterator(first + n));
+  return Status::Ok();
 }
 
 Status EdnReader::Parser::ReadMap(int depth, Value* out) {
@@ -351,6 +366,10 @@ Status EdnReader::Parser::ReadAtom(Value* out) {
 }
 
 Status EdnReader::Parser::ParseNumber(std::string_view tok, Value* out) {
+  if (int64_t i = 0; ReadPlainInt(tok, &i)) {  // the usual case, without the searches below
+    *out = Value::Int(i);
+    return Status::Ok();
+  }
   const std::string_view text = tok;  // as written, for messages
   if (tok.find('/') != std::string_view::npos) {
     return Error(line_, "ratio " + std::string(text) +

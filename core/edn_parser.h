@@ -50,6 +50,21 @@ inline size_t FindNonSymbolChar(std::string_view tok) {
   return std::string_view::npos;
 }
 
+// An integer written as plain decimal digits, at most 18 of them (so it fits), with an
+// optional '-': ParseNumber's fast path.
+inline bool ReadPlainInt(std::string_view tok, int64_t* out) {
+  const bool negative = tok[0] == '-';
+  if (negative) tok.remove_prefix(1);
+  if (tok.empty() || tok.size() > 18) return false;
+  int64_t v = 0;
+  for (char c : tok) {
+    if (!IsDigit(c)) return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = negative ? -v : v;
+  return true;
+}
+
 }  // namespace edn_internal
 
 // Reads EDN forms from a text, tracking the 1-based line for messages.
