@@ -7,9 +7,9 @@
 //   FORMAT: edn, porcupine-kv (read by the EDN reader), porcupine-etcd or jsonl
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> formats = {"edn", "porcupine-kv", "porcupine-etcd", "jsonl"};
   if (args.size() != 2 || runs < 1 ||
       std::find(formats.begin(), formats.end(), args[0]) == formats.end()) {
-    std::fprintf(stderr, "usage: bench_parse [--runs 3] edn|porcupine-kv|porcupine-etcd|jsonl FILE\n");
+    std::fprintf(stderr,
+                 "usage: bench_parse [--runs 3] edn|porcupine-kv|porcupine-etcd|jsonl FILE\n");
     return 2;
   }
   std::ifstream in(args[1], std::ios::binary);
@@ -82,9 +83,9 @@ int main(int argc, char** argv) {
   }
   const double wall = Median(seconds), thread = Median(cpu);
   const double mb = static_cast<double>(text.size()) / 1e6;
-  std::printf("%s %s: %.1f MB, %zu ops; medians of %d: wall %.3f s = %.0f MB/s, CPU %.3f s = "
-              "%.0f MB/s\n",
-              args[0].c_str(), args[1].c_str(), mb, ops, runs, wall, mb / wall, thread,
-              mb / thread);
+  std::printf(
+      "%s %s: %.1f MB, %zu ops; medians of %d: wall %.3f s = %.0f MB/s, CPU %.3f s = "
+      "%.0f MB/s\n",
+      args[0].c_str(), args[1].c_str(), mb, ops, runs, wall, mb / wall, thread, mb / thread);
   return 0;
 }

@@ -79,8 +79,8 @@ std::vector<Call> SimulateKey(const Options& o, int64_t n, int64_t first_process
   std::vector<int64_t> free_at(o.clients_per_key, *clock);
   for (int64_t i = 0; i < n; ++i) {
     // The client free first takes the next call, as a closed-loop worker would.
-    const auto c = static_cast<size_t>(std::min_element(free_at.begin(), free_at.end()) -
-                                       free_at.begin());
+    const auto c =
+        static_cast<size_t>(std::min_element(free_at.begin(), free_at.end()) - free_at.begin());
     Call call;
     call.process = first_process + static_cast<int64_t>(c);
     call.invoke = free_at[c] + 1 + Exponential(rng, kMeanThink);
@@ -88,12 +88,12 @@ std::vector<Call> SimulateKey(const Options& o, int64_t n, int64_t first_process
     call.complete = call.lin + Latency(rng);
     free_at[c] = call.complete;
     const int64_t dice = static_cast<int64_t>(rng.Uniform(100));
-    call.kind = dice < o.get_pct             ? Kind::kGet
+    call.kind = dice < o.get_pct               ? Kind::kGet
                 : dice < o.get_pct + o.put_pct ? Kind::kPut
                                                : Kind::kAppend;
     if (call.kind != Kind::kGet) {
-      call.value = "x " + std::to_string(call.process) + " " +
-                   std::to_string((*seq)[call.process]++) + " y";
+      call.value =
+          "x " + std::to_string(call.process) + " " + std::to_string((*seq)[call.process]++) + " y";
     }
     calls.push_back(std::move(call));
   }
@@ -201,8 +201,7 @@ int Generate(const Options& o) {
   for (int64_t i = 0; i < invalid; ++i) {
     if (Corrupt(&keys[order[i]], rng)) {
       ++corrupted;
-      std::fprintf(stderr, "gen_porcupine_kv: key \"%zu\" has a get no state explains\n",
-                   order[i]);
+      std::fprintf(stderr, "gen_porcupine_kv: key \"%zu\" has a get no state explains\n", order[i]);
     }
   }
   if (invalid > 0) {

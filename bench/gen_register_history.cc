@@ -174,16 +174,15 @@ struct Record {
 
 void AppendValue(int64_t v, std::string* out) { *out += v == kNil ? "null" : std::to_string(v); }
 
-void AppendEdnValue(int64_t v, std::string* out) {
-  *out += v == kNil ? "nil" : std::to_string(v);
-}
+void AppendEdnValue(int64_t v, std::string* out) { *out += v == kNil ? "nil" : std::to_string(v); }
 
 // The same record as AppendLine, as a Jepsen EDN op map with a jepsen.independent tuple.
 void AppendEdnLine(int64_t index, const Record& e, const SimOp& op, std::string* out) {
   static const char* kF[] = {"read", "write", "cas"};
   static const char* kType[] = {"ok", "fail", "info"};
   const bool info = e.completion && op.outcome == Outcome::kInfo;
-  *out += std::string("{:type :") + (e.completion ? kType[static_cast<int>(op.outcome)] : "invoke") +
+  *out += std::string("{:type :") +
+          (e.completion ? kType[static_cast<int>(op.outcome)] : "invoke") +
           ", :f :" + kF[static_cast<int>(op.f)] + ", :value [" + std::to_string(e.key) + ' ';
   if (op.f == F::kCas) {
     *out += '[';
@@ -196,9 +195,9 @@ void AppendEdnLine(int64_t index, const Record& e, const SimOp& op, std::string*
   } else {
     *out += "nil";
   }
-  *out += "], :process " + std::to_string(op.process) +
-          ", :time " + std::to_string(e.completion ? op.complete : op.invoke) +
-          ", :index " + std::to_string(index);
+  *out += "], :process " + std::to_string(op.process) + ", :time " +
+          std::to_string(e.completion ? op.complete : op.invoke) + ", :index " +
+          std::to_string(index);
   if (info) *out += ", :error :timed-out";
   *out += "}\n";
 }
@@ -277,8 +276,8 @@ int WriteSidecar(const Options& o, const std::vector<std::optional<Injected>>& i
     if (!injected[k]) continue;
     const Injected& in = *injected[k];
     ++counts[static_cast<int>(in.kind)];
-    std::fprintf(f, "%s%zu\t%s\t%" PRId64 "\t%s\n", o.edn ? "" : "r", k, AnomalyName(in.kind), in.line,
-                 in.what.c_str());
+    std::fprintf(f, "%s%zu\t%s\t%" PRId64 "\t%s\n", o.edn ? "" : "r", k, AnomalyName(in.kind),
+                 in.line, in.what.c_str());
     std::fprintf(stderr, "anomaly r%zu %s at line %" PRId64 ": %s\n", k, AnomalyName(in.kind),
                  in.line, in.what.c_str());
   }

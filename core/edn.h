@@ -23,10 +23,10 @@ struct EdnForm {
 struct EdnScalar {
   enum class Kind : uint8_t { kNil, kBool, kInt, kText };
   Kind kind = Kind::kNil;
-  bool b = false;          // kBool
-  int64_t i = 0;           // kInt
-  std::string_view text;   // kText: a keyword without its colon, a symbol, or a string's
-                           // content (one without escapes), pointing into the input
+  bool b = false;         // kBool
+  int64_t i = 0;          // kInt
+  std::string_view text;  // kText: a keyword without its colon, a symbol, or a string's
+                          // content (one without escapes), pointing into the input
 };
 
 // One entry's value, offered to an EdnMapVisitor: it may read the value either way, once.

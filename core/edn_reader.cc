@@ -4,6 +4,8 @@
 // faster); any other form is read as a Value and converted by OpFromForm, whose checks and
 // messages are the reference the fast path defers to.
 // ParseEdnOps keeps all state on its stack, so it is safe to call from many threads.
+#include "core/edn_reader.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "core/edn.h"
-#include "core/edn_reader.h"
 #include "core/history_io.h"
 #include "core/huge_pages.h"
 #include "core/utf8.h"
@@ -119,8 +120,8 @@ enum class Field : uint8_t { kProcess, kType, kF, kTime, kKey, kNode, kError, kV
 
 Field FieldNamed(std::string_view name) {
   static constexpr std::pair<std::string_view, Field> kFields[] = {
-      {"process", Field::kProcess}, {"type", Field::kType},   {"f", Field::kF},
-      {"time", Field::kTime},       {"key", Field::kKey},     {"node", Field::kNode},
+      {"process", Field::kProcess}, {"type", Field::kType},  {"f", Field::kF},
+      {"time", Field::kTime},       {"key", Field::kKey},    {"node", Field::kNode},
       {"error", Field::kError},     {"value", Field::kValue}};
   for (const auto& [n, field] : kFields) {
     if (name == n) return field;
@@ -131,10 +132,14 @@ Field FieldNamed(std::string_view name) {
 // The Value that EdnReader would have built for `s`.
 Value ScalarValue(const EdnScalar& s) {
   switch (s.kind) {
-    case EdnScalar::Kind::kNil: return Value();
-    case EdnScalar::Kind::kBool: return Value::Bool(s.b);
-    case EdnScalar::Kind::kInt: return Value::Int(s.i);
-    case EdnScalar::Kind::kText: return Value::String(std::string(s.text));
+    case EdnScalar::Kind::kNil:
+      return Value();
+    case EdnScalar::Kind::kBool:
+      return Value::Bool(s.b);
+    case EdnScalar::Kind::kInt:
+      return Value::Int(s.i);
+    case EdnScalar::Kind::kText:
+      return Value::String(std::string(s.text));
   }
   return Value();
 }
@@ -201,7 +206,8 @@ class OpVisitor final : public EdnMapVisitor {
       case Field::kValue:
         op_->value = ScalarValue(s);
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }
 

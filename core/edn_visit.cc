@@ -67,8 +67,8 @@ bool EdnReader::Parser::TryVisit(int depth, int64_t line, EdnMapVisitor* visitor
     // A tagged map such as #jepsen.history.Op{…}: the tag carries nothing (ReadDispatch).
     ++pos_;
     ReadToken();
-    visited = SkipBlank(depth).ok() && !AtEnd() && Peek() == '{' &&
-              VisitMap(depth + 1, line, visitor);
+    visited =
+        SkipBlank(depth).ok() && !AtEnd() && Peek() == '{' && VisitMap(depth + 1, line, visitor);
   }
   if (!visited) {
     pos_ = start;

@@ -126,7 +126,8 @@ Status CheckShape(const Value& v, const Where& where, const Op& op) {
     expected = "[<from> <to>] (two integers) for a cas";
   }
   if (!expected) return Status::Ok();
-  return Status::InvalidInput(where.at() + "value " + v.ToJson() + " is not valid; expected " + expected);
+  return Status::InvalidInput(where.at() + "value " + v.ToJson() + " is not valid; expected " +
+                              expected);
 }
 
 Status SetValue(std::string_view tok, const Where& where, Op* op) {

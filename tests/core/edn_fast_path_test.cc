@@ -59,7 +59,8 @@ std::vector<std::string> FixturePaths() {
   std::vector<std::string> paths;
   for (const PorcupineFixture& f : PorcupineFixtures("kv/")) paths.push_back(f.path());
   for (const char* dir : {"/fuzz/corpus/edn", "/fuzz/corpus/porcupine_kv"}) {
-    for (const auto& e : std::filesystem::directory_iterator(FAULTLINE_SOURCE_DIR + std::string(dir))) {
+    for (const auto& e :
+         std::filesystem::directory_iterator(FAULTLINE_SOURCE_DIR + std::string(dir))) {
       paths.push_back(e.path().string());
     }
   }
@@ -145,7 +146,8 @@ TEST(EdnFastPathTest, TrickyInputReadsTheSame) {
       "{:process 0 :type :ok :f :read ; comment }\n}",
       "{:process 0 :type :ok :f :read #_ :value 3}",
       "{:process 0 :type :ok :f :read #_#_ :a :b :value 3}",
-      "\n\n  {:process 0\n :type :ok\n :f :read\n :value\n [1\n 2]}\n{:process 1 :type :ok :f :read}",
+      "\n\n  {:process 0\n :type :ok\n :f :read\n :value\n [1\n 2]}\n{:process 1 :type :ok :f "
+      ":read}",
       "{:process 0 :type :invoke :f :read :value [0 nil]}\n"
       "{:process 0 :type :ok :f :read :value [0 5]}\n"
       "{:process :nemesis :type :info :f :kill :value nil}",
@@ -156,21 +158,48 @@ TEST(EdnFastPathTest, TrickyInputReadsTheSame) {
 }
 
 // Pieces of op maps, usual and unusual, for GeneratedOpMapsReadTheSame.
-const char* const kKeys[] = {":process", ":type", ":f",     ":value", ":key", ":time",
-                             ":index",   ":node", ":error", ":extra", ":ns/f", "\"f\"",
-                             "f",        "3",     ":"};
-const char* const kValues[] = {
-    "0",      "3",         "-1",        "42N",      "+5",        "1.5",    "nil",
-    "true",   ":invoke",   ":ok",       ":info",    ":fail",     ":read",  ":nemesis",
-    "\"x\"",  "\"\"",      "\"a\\tb\"", "\"l1\nl2\"", "[1 2]",   "[0 [1 4]]", "[:k nil]",
-    "{:a 1}", "#{1}",      "\\a",       "#inst \"2020\"", "##-Inf", "1/2",  "::x",
-    "#_ 5 7", "9223372036854775808", "-9223372036854775808", "123456789012345678",
-    "1234567890123456789", "x@y", "[", "}"};
+const char* const kKeys[] = {":process", ":type",  ":f",    ":value", ":key",
+                             ":time",    ":index", ":node", ":error", ":extra",
+                             ":ns/f",    "\"f\"",  "f",     "3",      ":"};
+const char* const kValues[] = {"0",
+                               "3",
+                               "-1",
+                               "42N",
+                               "+5",
+                               "1.5",
+                               "nil",
+                               "true",
+                               ":invoke",
+                               ":ok",
+                               ":info",
+                               ":fail",
+                               ":read",
+                               ":nemesis",
+                               "\"x\"",
+                               "\"\"",
+                               "\"a\\tb\"",
+                               "\"l1\nl2\"",
+                               "[1 2]",
+                               "[0 [1 4]]",
+                               "[:k nil]",
+                               "{:a 1}",
+                               "#{1}",
+                               "\\a",
+                               "#inst \"2020\"",
+                               "##-Inf",
+                               "1/2",
+                               "::x",
+                               "#_ 5 7",
+                               "9223372036854775808",
+                               "-9223372036854775808",
+                               "123456789012345678",
+                               "1234567890123456789",
+                               "x@y",
+                               "[",
+                               "}"};
 const char* const kBlanks[] = {" ", ", ", "\n", " ; note\n", ",\n  ", " #_ :skip "};
 
-std::string Pick(Random& rng, const char* const* items, size_t n) {
-  return items[rng.Uniform(n)];
-}
+std::string Pick(Random& rng, const char* const* items, size_t n) { return items[rng.Uniform(n)]; }
 
 // One op map: usually a well-formed one, sometimes with a field changed, dropped or added.
 std::string GenerateOpMap(Random& rng) {
@@ -185,8 +214,10 @@ std::string GenerateOpMap(Random& rng) {
   if (rng.OneIn(0.3)) entries.push_back({":key", "\"" + std::to_string(rng.Uniform(3)) + "\""});
   for (int i = 0; i < 2; ++i) {
     if (rng.OneIn(0.25)) entries[rng.Uniform(entries.size())].second = value();
-    if (rng.OneIn(0.15)) entries[rng.Uniform(entries.size())].first = Pick(rng, kKeys, std::size(kKeys));
-    if (rng.OneIn(0.1)) entries.erase(entries.begin() + static_cast<int64_t>(rng.Uniform(entries.size())));
+    if (rng.OneIn(0.15))
+      entries[rng.Uniform(entries.size())].first = Pick(rng, kKeys, std::size(kKeys));
+    if (rng.OneIn(0.1))
+      entries.erase(entries.begin() + static_cast<int64_t>(rng.Uniform(entries.size())));
     if (rng.OneIn(0.1)) entries.push_back({Pick(rng, kKeys, std::size(kKeys)), value()});
   }
   for (size_t i = entries.size(); i > 1; --i) std::swap(entries[i - 1], entries[rng.Uniform(i)]);
@@ -221,9 +252,14 @@ TEST(EdnFastPathTest, MutatedFixturesReadTheSame) {
       const size_t at = rng.Uniform(text.size());
       const char c = kBytes[rng.Uniform(kBytes.size())];
       switch (rng.Uniform(3)) {
-        case 0: text.erase(at, 1); break;
-        case 1: text.insert(text.begin() + static_cast<int64_t>(at), c); break;
-        default: text[at] = c;
+        case 0:
+          text.erase(at, 1);
+          break;
+        case 1:
+          text.insert(text.begin() + static_cast<int64_t>(at), c);
+          break;
+        default:
+          text[at] = c;
       }
     }
     ExpectSamePaths(text, "mutation " + std::to_string(m));
