@@ -5,6 +5,8 @@
 //
 // Usage: bench_parse [--runs 3] FORMAT FILE
 //   FORMAT: edn, porcupine-kv (read by the EDN reader), porcupine-etcd or jsonl
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -25,6 +27,14 @@ double ThreadCpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Minor page faults of this process so far: first touches of fresh memory, which on a VM
+// can cost as much as the parse.
+long MinorFaults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
 }
 
 double Median(std::vector<double> v) {
@@ -67,13 +77,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_parse: cannot read %s\n", args[1].c_str());
     return 1;
   }
-  std::vector<double> seconds, cpu;
+  std::vector<double> seconds, cpu, faults;
   size_t ops = 0;
   for (int r = 0; r < runs; ++r) {
     const auto t0 = Clock::now();
     const double c0 = ThreadCpuSeconds();
+    const long f0 = MinorFaults();
     auto parsed = Parse(args[0], text, args[1]);
     cpu.push_back(ThreadCpuSeconds() - c0);
+    faults.push_back(static_cast<double>(MinorFaults() - f0));
     seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
     if (!parsed.ok()) {
       std::fprintf(stderr, "%s\n", parsed.status().message().c_str());
@@ -85,7 +97,7 @@ int main(int argc, char** argv) {
   const double mb = static_cast<double>(text.size()) / 1e6;
   std::printf(
       "%s %s: %.1f MB, %zu ops; medians of %d: wall %.3f s = %.0f MB/s, CPU %.3f s = "
-      "%.0f MB/s\n",
-      args[0].c_str(), args[1].c_str(), mb, ops, runs, wall, mb / wall, thread, mb / thread);
+      "%.0f MB/s; %.0f page faults\n",
+      args[0].c_str(), args[1].c_str(), mb, ops, runs, wall, mb / wall, thread, mb / thread, Median(faults));
   return 0;
 }

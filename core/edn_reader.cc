@@ -274,7 +274,7 @@ Result<std::vector<Op>> ParseEdnOpsVia(std::string_view text, const std::string&
   if (!opening.ok()) return opening.status();
   OpVisitor visitor(source);
   std::vector<Op> ops;
-  ops.reserve(MostOps(text));
+  ops.reserve(MostOps(text) + 1);  // + the slot the loop adds before it finds the end
   AdviseHugePages(ops.data(), ops.capacity() * sizeof(Op));
   for (;;) {
     EdnForm form;
