@@ -4,7 +4,6 @@
 // only what the general path would accept the same way; anything else — an unusual key, a
 // duplicate, a syntax error — makes it give up, and the caller rewinds and reads the form as
 // a Value, which reports the error if there is one. All state is in the parser.
-#include <charconv>
 #include <cstdint>
 #include <string_view>
 
@@ -43,9 +42,12 @@ class EdnReader::Parser::Source final : public EdnValueSource {
     ok_ = parser_.ReadForm(depth_, out).ok();
     return ok_;
   }
-  // After the visitor: reads and drops the value if it was left, and says whether all went well.
+  // After the visitor: reads and drops the value if it was left (a scalar without building a
+  // Value), and says whether all went well.
   bool Finish() {
     if (consumed_) return ok_;
+    EdnScalar scalar;
+    if (parser_.ReadScalar(&scalar)) return true;
     Value ignored;
     return parser_.ReadForm(depth_, &ignored).ok();
   }
