@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   std::printf(
       "%s %s: %.1f MB, %zu ops; medians of %d: wall %.3f s = %.0f MB/s, CPU %.3f s = "
       "%.0f MB/s; %.0f page faults\n",
-      args[0].c_str(), args[1].c_str(), mb, ops, runs, wall, mb / wall, thread, mb / thread, Median(faults));
+      args[0].c_str(), args[1].c_str(), mb, ops, runs, wall, mb / wall, thread, mb / thread,
+      Median(faults));
   return 0;
 }
