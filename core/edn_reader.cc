@@ -243,13 +243,15 @@ void SplitIndependent(std::vector<Op>* ops) {
   }
 }
 
-// Room for every op of `text` at once: growing the vector instead would copy each op about
-// twice and touch twice the memory, as much time as the parse itself. Every op map has a '{'
-// and at least 24 bytes ("{:process 0 :type :ok :f :r}" has 28), so this is an upper bound,
-// and the pages beyond the ops actually read are never touched.
-size_t MostOps(std::string_view text) {
+// Room for the ops of `text` at once: growing the vector instead would copy each op about
+// twice and touch twice the memory, as much time as the parse itself. Every op map has a '{',
+// and real ones take 48 bytes or more (Porcupine's kv lines 59-600, Jepsen's maps ~90): the
+// bound keeps a text full of braces in values from reserving many times its size. Pages past
+// the ops actually read are reserved but never touched; a history of smaller maps only
+// makes the vector grow.
+size_t ExpectedOps(std::string_view text) {
   const auto braces = static_cast<size_t>(std::count(text.begin(), text.end(), '{'));
-  return std::min(braces, text.size() / 24 + 1);
+  return std::min(braces, text.size() / 48 + 1);
 }
 
 // After the closing bracket of a top-level vector or list, only blanks may follow.
@@ -274,7 +276,7 @@ Result<std::vector<Op>> ParseEdnOpsVia(std::string_view text, const std::string&
   if (!opening.ok()) return opening.status();
   OpVisitor visitor(source);
   std::vector<Op> ops;
-  ops.reserve(MostOps(text) + 1);  // + the slot the loop adds before it finds the end
+  ops.reserve(ExpectedOps(text) + 1);  // + the slot the loop adds before it finds the end
   AdviseHugePages(ops.data(), ops.capacity() * sizeof(Op));
   for (;;) {
     EdnForm form;
