@@ -1,6 +1,10 @@
 // gen_register_history: writes a synthetic cas-register history with independent keys
 // (ARCHITECTURE §3 JSON Lines), simulated from a real linearizable register per key, with one
 // injected anomaly in a chosen fraction of the keys; FILE.anomalies lists those keys.
+// --format edn writes the same history as Jepsen does instead: one EDN vector of op maps, one
+// map per line, {:type :invoke, :f :cas, :value [17 [1 4]], :process 3, :time 123, :index 0},
+// the values as jepsen.independent [key value] tuples with integer keys (named "17", not "r17",
+// in FILE.anomalies).
 // A single-threaded program; every random choice comes from --seed.
 #include <algorithm>
 #include <cerrno>
@@ -38,6 +42,7 @@ struct Options {
   double invalid_fraction = 0.5;
   uint64_t seed = 1;
   bool unique_values = true;
+  bool edn = false;  // --format edn: Jepsen's EDN instead of JSON Lines
   std::string out;
 };
 
@@ -169,6 +174,34 @@ struct Record {
 
 void AppendValue(int64_t v, std::string* out) { *out += v == kNil ? "null" : std::to_string(v); }
 
+void AppendEdnValue(int64_t v, std::string* out) { *out += v == kNil ? "nil" : std::to_string(v); }
+
+// The same record as AppendLine, as a Jepsen EDN op map with a jepsen.independent tuple.
+void AppendEdnLine(int64_t index, const Record& e, const SimOp& op, std::string* out) {
+  static const char* kF[] = {"read", "write", "cas"};
+  static const char* kType[] = {"ok", "fail", "info"};
+  const bool info = e.completion && op.outcome == Outcome::kInfo;
+  *out += std::string("{:type :") +
+          (e.completion ? kType[static_cast<int>(op.outcome)] : "invoke") +
+          ", :f :" + kF[static_cast<int>(op.f)] + ", :value [" + std::to_string(e.key) + ' ';
+  if (op.f == F::kCas) {
+    *out += '[';
+    AppendEdnValue(op.a, out);
+    *out += ' ';
+    AppendEdnValue(op.b, out);
+    *out += ']';
+  } else if (op.f == F::kWrite || (e.completion && !info)) {
+    AppendEdnValue(op.a, out);
+  } else {
+    *out += "nil";
+  }
+  *out += "], :process " + std::to_string(op.process) + ", :time " +
+          std::to_string(e.completion ? op.complete : op.invoke) + ", :index " +
+          std::to_string(index);
+  if (info) *out += ", :error :timed-out";
+  *out += "}\n";
+}
+
 void AppendLine(int64_t index, const Record& e, const SimOp& op, std::string* out) {
   static const char* kF[] = {"read", "write", "cas"};
   static const char* kType[] = {"ok", "fail", "info"};
@@ -209,17 +242,18 @@ int Write(const Options& o, const std::vector<std::vector<SimOp>>& keys,
                  std::strerror(errno));
     return 1;
   }
-  std::string buf;
+  std::string buf = o.edn ? "[\n" : "";  // EDN: "[" and "]" on lines of their own
   for (size_t i = 0; i < events.size(); ++i) {
     const Record& e = events[i];
-    AppendLine(static_cast<int64_t>(i), e, keys[e.key][e.op], &buf);
+    (o.edn ? AppendEdnLine : AppendLine)(static_cast<int64_t>(i), e, keys[e.key][e.op], &buf);
     auto& inj = (*injected)[e.key];
-    if (inj && e.completion && inj->op == e.op) inj->line = static_cast<int64_t>(i) + 1;
+    if (inj && e.completion && inj->op == e.op) inj->line = static_cast<int64_t>(i) + 1 + o.edn;
     if (buf.size() > (1 << 20)) {
       std::fwrite(buf.data(), 1, buf.size(), f);
       buf.clear();
     }
   }
+  if (o.edn) buf += "]\n";
   std::fwrite(buf.data(), 1, buf.size(), f);
   const bool failed = std::ferror(f) != 0;
   if (std::fclose(f) != 0 || failed) {
@@ -242,8 +276,8 @@ int WriteSidecar(const Options& o, const std::vector<std::optional<Injected>>& i
     if (!injected[k]) continue;
     const Injected& in = *injected[k];
     ++counts[static_cast<int>(in.kind)];
-    std::fprintf(f, "r%zu\t%s\t%" PRId64 "\t%s\n", k, AnomalyName(in.kind), in.line,
-                 in.what.c_str());
+    std::fprintf(f, "%s%zu\t%s\t%" PRId64 "\t%s\n", o.edn ? "" : "r", k, AnomalyName(in.kind),
+                 in.line, in.what.c_str());
     std::fprintf(stderr, "anomaly r%zu %s at line %" PRId64 ": %s\n", k, AnomalyName(in.kind),
                  in.line, in.what.c_str());
   }
@@ -302,6 +336,10 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     char* end = nullptr;
     bool known = name == "--out" || name == "--no-unique-values";
     if (name == "--out") o->out = value;
+    if (name == "--format" && (value == "jsonl" || value == "edn")) {
+      o->edn = value == "edn";
+      known = true;
+    }
     if (name == "--no-unique-values") o->unique_values = false;
     if (name == "--unique-values" && (value == "on" || value == "off")) {
       o->unique_values = value == "on";
@@ -332,7 +370,9 @@ int main(int argc, char** argv) {
                  "usage: gen_register_history --out FILE [--ops 1000000] [--keys 10000]\n"
                  "  [--concurrency 20] [--parallel-keys 10] [--info-rate 0.02]\n"
                  "  [--invalid-fraction 0.5] [--seed 1] [--unique-values on|off]\n"
-                 "Writes FILE (JSON Lines) and FILE.anomalies (the keys given one anomaly).\n");
+                 "  [--format jsonl|edn]\n"
+                 "Writes FILE (JSON Lines, or Jepsen EDN) and FILE.anomalies (the keys given one\n"
+                 "anomaly).\n");
     return 2;
   }
   return faultline::bench::Generate(o);

@@ -1,10 +1,13 @@
-// EdnReader (see edn.h): the recursive-descent parser behind it. All state is in the reader.
+// EdnReader (see edn.h): the recursive-descent parser behind it, which builds Values (the
+// fast path that does not is in edn_visit.cc). All state is in the reader.
 #include "core/edn.h"
 
 #include <cassert>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -12,35 +15,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/edn_parser.h"
+
 namespace faultline {
 namespace {
 
-constexpr int kMaxDepth = 64;
-// A map key that is itself a collection is keyed by its JSON text, and a map used as a key
-// inside another key is escaped once more per level: the text doubles with each. Keys whose
-// text would be longer than this are refused (Jepsen's keys are numbers, keywords, strings or
-// small tuples).
-constexpr size_t kMaxKeyText = 4096;
-
-bool IsBlank(char c) {
-  return c == ' ' || c == ',' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-bool IsCloser(char c) { return c == ')' || c == ']' || c == '}'; }
-
-bool IsDelimiter(char c) {
-  return IsBlank(c) || IsCloser(c) || c == '(' || c == '[' || c == '{' || c == '"' || c == ';';
-}
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Characters EDN allows in symbols and keywords besides letters and digits (bytes >= 0x80
-// are accepted too, for UTF-8 names).
-bool IsSymbolChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c) ||
-         static_cast<unsigned char>(c) >= 0x80 ||
-         std::string_view(".*+!-_?$%&=<>/:#'").find(c) != std::string_view::npos;
-}
+using namespace edn_internal;  // NOLINT: the parser's shared constants and character classes
 
 void AppendUtf8(uint32_t cp, std::string* out) {
   if (cp < 0x80) {
@@ -72,67 +52,21 @@ bool NoteKey(const Value::Map& map, const std::string& key, std::unordered_set<s
 
 }  // namespace
 
-// Reads EDN forms from a text, tracking the 1-based line for messages.
-class EdnReader::Parser {
- public:
-  // A sequence being read: its opener is consumed, `close` ends it.
-  struct Seq {
-    std::string_view open;  // "[", "(", "{" or "#{", for messages
-    char close;
-    int64_t line;  // where the opener is
-  };
-
-  Parser(std::string_view text, std::string source) : text_(text), source_(std::move(source)) {}
-
-  bool AtEnd() const { return pos_ >= text_.size(); }
-  char Peek() const { return text_[pos_]; }
-  int64_t line() const { return line_; }
-  void Advance() {
-    if (text_[pos_++] == '\n') ++line_;
-  }
-  Status Error(int64_t line, const std::string& what) const {
-    return Status::InvalidInput(source_ + ":" + std::to_string(line) + ": " + what);
-  }
-
-  // Skips whitespace, commas, ; comments and #_ discarded forms.
-  Status SkipBlank(int depth);
-  // Reads one form. REQUIRES: SkipBlank() was called and !AtEnd().
-  Status ReadForm(int depth, Value* out);
-  // Reads the next top-level form into *out and sets *more, or clears *more at the end.
-  Status NextTopLevel(EdnForm* out, bool* more);
-  // One step through `seq`, whose elements are at depth + 1: reads the next element into
-  // *out and sets *more, or consumes the closer and clears *more.
-  Status NextElement(const Seq& seq, int depth, EdnForm* out, bool* more);
-
- private:
-  // Reads the rest of a sequence after its opener `open`, appending the elements to `out`.
-  Status ReadList(std::string_view open, char close, int depth, Value::List* out);
-  Status ReadString(Value* out);
-  Status ReadEscape(std::string* out);
-  Status ReadHex4(uint32_t* out);
-  // The error for a \\uXXXX escape that is an unpaired UTF-16 surrogate.
-  Status LoneSurrogate(uint32_t cp);
-  Status ReadChar(Value* out);
-  Status ReadMap(int depth, Value* out);
-  Status ReadDispatch(int depth, Value* out);
-  Status ReadAtom(Value* out);
-  Status ParseNumber(std::string_view tok, Value* out);
-  std::string_view ReadToken();
-
-  std::string_view text_;
-  const std::string source_;
-  size_t pos_ = 0;
-  int64_t line_ = 1;
-};
-
 Status EdnReader::Parser::SkipBlank(int depth) {
   if (depth > kMaxDepth) return Error(line_, "#_ nested deeper than 64 levels");
   while (!AtEnd()) {
     char c = Peek();
     if (IsBlank(c)) {
-      Advance();
+      // A run of blanks at once: between two op maps there is usually "}\n{" or ", ".
+      const size_t n = text_.size();
+      do {
+        line_ += c == '\n';
+        if (++pos_ == n) break;
+        c = text_[pos_];
+      } while (IsBlank(c));
     } else if (c == ';') {
-      while (!AtEnd() && Peek() != '\n') Advance();
+      const void* nl = std::memchr(text_.data() + pos_, '\n', text_.size() - pos_);
+      pos_ = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text_.data()) : text_.size();
     } else if (c == '#' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '_') {
       int64_t at = line_;
       pos_ += 2;
@@ -169,16 +103,20 @@ Status EdnReader::Parser::ReadForm(int depth, Value* out) {
   return Status::Ok();
 }
 
-Status EdnReader::Parser::NextTopLevel(EdnForm* out, bool* more) {
-  *more = false;
+Status EdnReader::Parser::SeekTopLevel(bool* more) {
   FAULTLINE_RETURN_IF_ERROR(SkipBlank(0));
-  if (AtEnd()) return Status::Ok();
-  out->line = line_;
-  *more = true;
-  return ReadForm(0, &out->value);
+  *more = !AtEnd();
+  return Status::Ok();
 }
 
 Status EdnReader::Parser::NextElement(const Seq& seq, int depth, EdnForm* out, bool* more) {
+  FAULTLINE_RETURN_IF_ERROR(SeekElement(seq, depth, more));
+  if (!*more) return Status::Ok();
+  out->line = line_;
+  return ReadForm(depth + 1, &out->value);
+}
+
+Status EdnReader::Parser::SeekElement(const Seq& seq, int depth, bool* more) {
   *more = false;
   FAULTLINE_RETURN_IF_ERROR(SkipBlank(depth));
   if (AtEnd()) {
@@ -195,20 +133,33 @@ Status EdnReader::Parser::NextElement(const Seq& seq, int depth, EdnForm* out, b
                             "' to close the '" + std::string(seq.open) + "' at line " +
                             std::to_string(seq.line));
   }
-  out->line = line_;
   *more = true;
-  return ReadForm(depth + 1, &out->value);
+  return Status::Ok();
 }
 
 Status EdnReader::Parser::ReadList(std::string_view open, char close, int depth, Value::List* out) {
   const Seq seq{open, close, line_};
+  // Most lists are short (Jepsen's [k v] tuples, cas [from to]): their first elements are
+  // gathered here, so the list is allocated once and exactly (a history holds millions).
+  Value first[4];
+  size_t n = 0;
   for (;;) {
     EdnForm element;
     bool more = false;
     FAULTLINE_RETURN_IF_ERROR(NextElement(seq, depth, &element, &more));
-    if (!more) return Status::Ok();
+    if (!more) break;
+    if (n < 4) {
+      first[n++] = std::move(element.value);
+      continue;
+    }
+    if (out->empty()) {
+      out->reserve(8);
+      for (Value& v : first) out->push_back(std::move(v));
+    }
     out->push_back(std::move(element.value));
   }
+  if (out->empty()) out->assign(std::make_move_iterator(first), std::make_move_iterator(first + n));
+  return Status::Ok();
 }
 
 Status EdnReader::Parser::ReadMap(int depth, Value* out) {
@@ -281,18 +232,23 @@ Status EdnReader::Parser::ReadString(Value* out) {
   const int64_t start = line_;
   Advance();  // the opening quote
   std::string s;
-  while (!AtEnd()) {
-    char c = Peek();
-    Advance();
+  const size_t n = text_.size();
+  while (pos_ < n) {
+    const size_t run = pos_;  // copied at once up to the next quote or backslash
+    char c = text_[pos_];
+    while (c != '"' && c != '\\') {
+      line_ += c == '\n';
+      if (++pos_ == n) break;
+      c = text_[pos_];
+    }
+    s.append(text_.data() + run, pos_ - run);
+    if (pos_ == n) break;
+    ++pos_;
     if (c == '"') {
       *out = Value::String(std::move(s));
       return Status::Ok();
     }
-    if (c != '\\') {
-      s.push_back(c);
-    } else if (!AtEnd()) {
-      FAULTLINE_RETURN_IF_ERROR(ReadEscape(&s));
-    }
+    if (pos_ < n) FAULTLINE_RETURN_IF_ERROR(ReadEscape(&s));
   }
   return Error(start, "unterminated string; expected a closing '\"' before the end of the input");
 }
@@ -381,8 +337,8 @@ Status EdnReader::Parser::ReadChar(Value* out) {
 }
 
 std::string_view EdnReader::Parser::ReadToken() {
-  size_t start = pos_;
-  while (!AtEnd() && !IsDelimiter(Peek())) ++pos_;  // tokens never span lines
+  const size_t start = pos_, n = text_.size();
+  while (pos_ < n && !IsDelimiter(text_[pos_])) ++pos_;  // tokens never span lines
   return text_.substr(start, pos_ - start);
 }
 
@@ -396,11 +352,9 @@ Status EdnReader::Parser::ReadAtom(Value* out) {
   if (IsDigit(tok[0]) || ((tok[0] == '-' || tok[0] == '+') && tok.size() > 1 && IsDigit(tok[1]))) {
     return ParseNumber(tok, out);
   }
-  for (char c : tok) {
-    if (!IsSymbolChar(c)) {
-      return Error(line_, std::string("unexpected character '") + c + "' in \"" + std::string(tok) +
-                              "\"; expected an EDN value");
-    }
+  if (size_t bad = FindNonSymbolChar(tok); bad != std::string_view::npos) {
+    return Error(line_, std::string("unexpected character '") + tok[bad] + "' in \"" +
+                            std::string(tok) + "\"; expected an EDN value");
   }
   if (tok.starts_with("::")) {
     return Error(line_, "auto-resolved keyword " + std::string(tok) +
@@ -412,6 +366,10 @@ Status EdnReader::Parser::ReadAtom(Value* out) {
 }
 
 Status EdnReader::Parser::ParseNumber(std::string_view tok, Value* out) {
+  if (int64_t i = 0; ReadPlainInt(tok, &i)) {  // the usual case, without the searches below
+    *out = Value::Int(i);
+    return Status::Ok();
+  }
   const std::string_view text = tok;  // as written, for messages
   if (tok.find('/') != std::string_view::npos) {
     return Error(line_, "ratio " + std::string(text) +
@@ -457,16 +415,29 @@ EdnReader::EdnReader(std::string_view text, std::string source)
 EdnReader::~EdnReader() = default;
 
 Result<bool> EdnReader::Next(EdnForm* out) {
+  Result<EdnNext> next = NextVisiting(nullptr, out);
+  if (!next.ok()) return next.status();
+  return *next != EdnNext::kEnd;
+}
+
+Result<EdnNext> EdnReader::NextVisiting(EdnMapVisitor* visitor, EdnForm* out) {
   bool more = false;
+  int depth = 0;  // of the form: elements of the entered sequence are one level down
   if (open_) {
     const bool vector = open_->bracket == '[';
     const Parser::Seq seq{vector ? "[" : "(", vector ? ']' : ')', open_->line};
-    FAULTLINE_RETURN_IF_ERROR(parser_->NextElement(seq, 0, out, &more));
+    FAULTLINE_RETURN_IF_ERROR(parser_->SeekElement(seq, 0, &more));
     if (!more) open_.reset();
+    depth = 1;
   } else {
-    FAULTLINE_RETURN_IF_ERROR(parser_->NextTopLevel(out, &more));
+    FAULTLINE_RETURN_IF_ERROR(parser_->SeekTopLevel(&more));
   }
-  return more;
+  if (!more) return EdnNext::kEnd;
+  const int64_t line = parser_->line();
+  if (visitor && parser_->TryVisit(depth, line, visitor)) return EdnNext::kVisited;
+  out->line = line;
+  FAULTLINE_RETURN_IF_ERROR(parser_->ReadForm(depth, &out->value));
+  return EdnNext::kForm;
 }
 
 Result<std::optional<EdnOpening>> EdnReader::EnterSequence() {

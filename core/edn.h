@@ -19,6 +19,51 @@ struct EdnForm {
   int64_t line = 0;
 };
 
+// A scalar read in place (EdnValueSource::Scalar): what a Value would hold, without one.
+struct EdnScalar {
+  enum class Kind : uint8_t { kNil, kBool, kInt, kText };
+  Kind kind = Kind::kNil;
+  bool b = false;         // kBool
+  int64_t i = 0;          // kInt
+  std::string_view text;  // kText: a keyword without its colon, a symbol, or a string's
+                          // content (one without escapes), pointing into the input
+};
+
+// One entry's value, offered to an EdnMapVisitor: it may read the value either way, once.
+class EdnValueSource {
+ public:
+  // If the value is nil, true, false, an integer that fits in 64 bits, a keyword, a symbol or
+  // a string without escapes, reads it into *out and returns true (Value would hold the same
+  // datum); otherwise reads nothing and returns false.
+  virtual bool Scalar(EdnScalar* out) = 0;
+  // Reads the value, whatever it is, into *out; false if it is not valid EDN.
+  virtual bool Read(Value* out) = 0;
+
+ protected:
+  ~EdnValueSource() = default;
+};
+
+// Receives a map's entries as EdnReader reads them, so that no Value is built for the map.
+// Any method may give up (return false): the reader then reads the map as a Value instead.
+class EdnMapVisitor {
+ public:
+  virtual ~EdnMapVisitor() = default;
+  // A map begins at 1-based `line`; what the previous map left is to be forgotten.
+  virtual void Begin(int64_t line) = 0;
+  // One entry, whose key is the keyword :`name`. A value the visitor leaves unread is read and
+  // dropped by the reader.
+  virtual bool Entry(std::string_view name, EdnValueSource& value) = 0;
+  // After the last entry.
+  virtual bool End() = 0;
+};
+
+// What EdnReader::NextVisiting found.
+enum class EdnNext {
+  kEnd,      // no form left (as Next() returning false)
+  kForm,     // a form, read into the EdnForm
+  kVisited,  // a map the visitor took whole
+};
+
 // The opening bracket of a top-level vector or list entered with EdnReader::EnterSequence().
 struct EdnOpening {
   char bracket = '[';  // '[' or '('
@@ -45,6 +90,13 @@ class EdnReader {
   // the end of the input, or at the closing bracket of the sequence EnterSequence() entered
   // (the bracket is consumed, and later calls read top-level forms again).
   Result<bool> Next(EdnForm* out);
+
+  // Next(), with a fast path for maps: a form {…} or #tag {…} whose keys are distinct
+  // keywords is first offered to `visitor` entry by entry. If the visitor takes all of it,
+  // returns kVisited (*out untouched). Any other form — including a map the visitor or the
+  // reader gave up on, for any reason, syntax errors among them — is read again from its
+  // start exactly as Next() reads it: kForm, or Next()'s error.
+  Result<EdnNext> NextVisiting(EdnMapVisitor* visitor, EdnForm* out);
 
   // If the next form is a vector [...] or a list (...), consumes its opening bracket so that
   // Next() yields its elements one at a time, each with its own line, and returns where it
