@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "checkers/linearizability/impossible_ops.h"
 #include "checkers/linearizability/keyed_model.h"
 #include "checkers/linearizability/kv_model.h"
 #include "checkers/linearizability/register_model.h"
@@ -20,6 +21,8 @@ namespace {
 
 // The state budget of the first search pass (see CheckWith).
 constexpr uint64_t kCheapStates = 100000;
+// The state budget of the search that finds a prefix to show for an impossible op.
+constexpr uint64_t kExplainStates = 500;
 
 template <typename Input>
 struct Partition {
@@ -157,6 +160,46 @@ bool TryUniqueValues(const M& model, const History& h, const Partition<typename 
   return false;
 }
 
+// The register models' witness of a call that can never take effect (impossible_ops.h);
+// false when the model has none or none is found. The verdict is then certain; a short
+// search supplies the linearizable prefix the explanation shows.
+template <SearchModel M>
+bool TryImpossibleOp(const M& model, const History& h, const Partition<typename M::Input>& part,
+                     KeyResult* r) {
+  if constexpr (std::is_same_v<M, RegisterModel>) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::optional<ImpossibleOp> imp = FindImpossibleOp(model, part.calls);
+    if (!imp) return false;
+    SearchLimits brief;
+    brief.max_states = kExplainStates;
+    const SearchOutcome o = Searcher<M>(model, part.calls, brief).Run();
+    if (o.verdict == Verdict::kValid) return false;  // cannot happen (see impossible_ops.cc)
+    r->method = "impossible-op";
+    r->verdict = Verdict::kInvalid;
+    r->states = o.states;
+    const auto s = FillPrefix(model, h, part.calls, o.order, r);
+    const std::string v = model.DescribeState(imp->needed);
+    const std::string cause =
+        imp->overwriter == SIZE_MAX
+            ? "the register starts at " + model.DescribeState(model.Init())
+            : Name(model, h, part.calls[imp->overwriter]) + " completed before it was invoked";
+    r->unplaced.push_back(Explain(model, h, part.calls[imp->call],
+                                  "needs " + v + ", which no op can set in time"));
+    if (imp->overwriter != SIZE_MAX) {
+      r->unplaced.push_back(Explain(model, h, part.calls[imp->overwriter],
+                                    "certainly overwrote " + v + " before it"));
+    }
+    r->explanation = "not linearizable: " + Name(model, h, part.calls[imp->call]) + " needs " +
+                     v + ", but " + cause + " and no op that sets " + v +
+                     " can be placed between them; a linearizable prefix (short search): " +
+                     std::to_string(o.order.size()) + " of " + std::to_string(part.calls.size()) +
+                     " ops, ending in state " + model.DescribeState(s);
+    r->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return true;
+  }
+  return false;
+}
+
 template <SearchModel M>
 void SearchKey(const M& model, const History& h, const Partition<typename M::Input>& part,
                const SearchLimits& limits, KeyResult* r) {
@@ -218,7 +261,8 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
     if (opts.unique_values) {
       std::vector<char> settled(parts.size(), 0);
       tbb::parallel_for_each(pending.begin(), pending.end(), [&](size_t p) {
-        settled[p] = TryUniqueValues(model, h, parts[p], &keys[p]);
+        settled[p] = TryUniqueValues(model, h, parts[p], &keys[p]) ||
+                     TryImpossibleOp(model, h, parts[p], &keys[p]);
         if (settled[p] && opts.fail_fast && keys[p].verdict == Verdict::kInvalid) cancel = true;
       });
       std::erase_if(pending, [&](size_t p) { return settled[p]; });
@@ -266,6 +310,7 @@ Result<LinearizabilityResult> CheckWith(const M& model, const History& h,
       continue;
     }
     result.unique_value_keys += k.method == "unique-values";
+    result.impossible_op_keys += k.method == "impossible-op";
     if (k.verdict == Verdict::kValid) continue;
     ++(k.verdict == Verdict::kInvalid ? result.invalid_keys : result.unknown_keys);
     result.verdict = Worst(result.verdict, k.verdict);

@@ -25,7 +25,9 @@ struct LinearizabilityOptions {
   double timeout_seconds = 0;  // 0: no limit; otherwise unknown keys once it passes
   int64_t memory_budget_bytes = int64_t{4} << 30;  // all memo tables together
   bool fail_fast = false;       // stop the remaining keys once one is invalid
-  bool unique_values = true;    // register models: the polynomial path when values are unique
+  // Register models: the polynomial paths before any search: unique values (when every
+  // written value differs) and impossible ops (impossible_ops.h). Off: every key is searched.
+  bool unique_values = true;
 };
 
 // One op of an explanation. `op_index` is the history index of its invoke.
@@ -40,7 +42,7 @@ struct KeyResult {
   std::optional<std::string> key;  // nullopt: the history has no keys
   Verdict verdict = Verdict::kValid;
   size_t ops = 0;                  // ops that constrain the model
-  std::string method;              // "search" or "unique-values"
+  std::string method;              // "search", "unique-values" or "impossible-op"
   std::string explanation;         // invalid/unknown: what went wrong, in a sentence or two
   size_t prefix_length = 0;        // length of the longest linearizable prefix found
   std::vector<ExplainedOp> prefix; // its last kShownPrefix ops, with the state after each
@@ -59,6 +61,7 @@ struct LinearizabilityResult {
   size_t invalid_keys = 0;
   size_t unknown_keys = 0;
   size_t unique_value_keys = 0;     // keys settled by the polynomial path
+  size_t impossible_op_keys = 0;    // keys found invalid by an impossible op (impossible_ops.h)
   size_t skipped_keys = 0;          // not checked: --fail-fast stopped early
   uint64_t states = 0;              // search configurations explored, all keys
   std::vector<KeyResult> problems;  // every invalid or unknown key, in order of first appearance

