@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -265,18 +266,20 @@ Status CheckNothingAfter(EdnReader& reader, const EdnOpening& opening) {
                                          "; expected one vector of op maps, or op maps only");
 }
 
-}  // namespace
-
-// The op maps are the elements of one top-level vector or list, or else every top-level form.
-Result<std::vector<Op>> ParseEdnOpsVia(std::string_view text, const std::string& source,
-                                       EdnOpPath path) {
+// The op maps are the elements of one top-level vector or list, or else every top-level form;
+// in file order, before the jepsen.independent split. Line numbers count from `first_line`.
+// `expected_ops`: room to reserve (0: as many as `text` can hold), so that the first range of a
+// parallel parse can take the others' ops without moving its own.
+Result<std::vector<Op>> ParseForms(std::string_view text, const std::string& source,
+                                   EdnOpPath path, int64_t first_line, size_t expected_ops = 0) {
   FAULTLINE_RETURN_IF_ERROR(CheckUtf8(text, source));
   EdnReader reader(text, source);
   Result<std::optional<EdnOpening>> opening = reader.EnterSequence();
   if (!opening.ok()) return opening.status();
   OpVisitor visitor(source);
   std::vector<Op> ops;
-  ops.reserve(ExpectedOps(text) + 1);  // + the slot the loop adds before it finds the end
+  // + the slot the loop adds before it finds the end
+  ops.reserve((expected_ops > 0 ? expected_ops : ExpectedOps(text)) + 1);
   AdviseHugePages(ops.data(), ops.capacity() * sizeof(Op));
   for (;;) {
     EdnForm form;
@@ -292,6 +295,83 @@ Result<std::vector<Op>> ParseEdnOpsVia(std::string_view text, const std::string&
     ops.push_back(std::move(op).value());
   }
   if (*opening) FAULTLINE_RETURN_IF_ERROR(CheckNothingAfter(reader, **opening));
+  if (first_line != 1) {
+    for (Op& op : ops) op.line += first_line - 1;
+  }
+  return ops;
+}
+
+// A history of top-level op maps, one per line (Porcupine's kv logs, Jepsen's history.edn), is
+// cut into one range per core at lines that open a map ("\n{"), parsed in parallel, and
+// joined. A form that crosses a cut (a string, tag or map spanning lines) leaves its range
+// unfinished, which is an error there; any error, or a text that opens with a vector or list,
+// returns nullopt, and the caller parses the whole text in one go, so messages stay exact.
+constexpr size_t kMinRangeBytes = size_t{4} << 20;
+
+std::vector<std::string_view> CutAtMapLines(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t\r\n,");
+  const size_t n = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  if (first == std::string_view::npos || text[first] != '{' || n < 2 ||
+      text.size() < 2 * kMinRangeBytes) {
+    return {text};
+  }
+  std::vector<std::string_view> ranges;
+  const size_t step = std::max(kMinRangeBytes, text.size() / n);
+  size_t begin = 0;
+  while (text.size() - begin > step + kMinRangeBytes / 2) {
+    const size_t cut = text.find("\n{", begin + step);
+    if (cut == std::string_view::npos) break;
+    ranges.push_back(text.substr(begin, cut + 1 - begin));
+    begin = cut + 1;
+  }
+  ranges.push_back(text.substr(begin));
+  return ranges;
+}
+
+std::optional<std::vector<Op>> ParseInRanges(std::string_view text, const std::string& source,
+                                             EdnOpPath path) {
+  const std::vector<std::string_view> ranges = CutAtMapLines(text);
+  if (ranges.size() < 2) return std::nullopt;
+  std::vector<int64_t> first_line(ranges.size(), 1);
+  for (size_t i = 1; i < ranges.size(); ++i) {
+    const auto& prev = ranges[i - 1];
+    first_line[i] = first_line[i - 1] + std::count(prev.begin(), prev.end(), '\n');
+  }
+  std::vector<std::optional<Result<std::vector<Op>>>> parts(ranges.size());
+  auto parse = [&](size_t i) {
+    const size_t room = i == 0 ? ExpectedOps(text) : 0;
+    parts[i].emplace(ParseForms(ranges[i], source, path, first_line[i], room));
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < ranges.size(); ++i) threads.emplace_back(parse, i);
+  parse(0);
+  for (std::thread& t : threads) t.join();
+  size_t total = 0;
+  for (const auto& part : parts) {
+    if (!part->ok()) return std::nullopt;
+    total += (*part)->size();
+  }
+  std::vector<Op> ops = std::move(*parts[0]).value();
+  ops.reserve(total);  // a no-op unless ExpectedOps under-counted
+  for (size_t i = 1; i < parts.size(); ++i) {
+    std::vector<Op> more = std::move(*parts[i]).value();
+    std::move(more.begin(), more.end(), std::back_inserter(ops));
+  }
+  return ops;
+}
+
+}  // namespace
+
+Result<std::vector<Op>> ParseEdnOpsVia(std::string_view text, const std::string& source,
+                                       EdnOpPath path) {
+  std::vector<Op> ops;
+  if (std::optional<std::vector<Op>> parallel = ParseInRanges(text, source, path)) {
+    ops = std::move(*parallel);
+  } else {
+    Result<std::vector<Op>> serial = ParseForms(text, source, path, 1);
+    if (!serial.ok()) return serial.status();
+    ops = std::move(serial).value();
+  }
   if (IsIndependent(ops)) SplitIndependent(&ops);
   return ops;
 }

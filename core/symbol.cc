@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -19,9 +20,31 @@ constexpr uint32_t kSegmentSize = 1u << kSegmentBits;
 constexpr uint32_t kSegments = 1u << (32 - kSegmentBits);
 constexpr size_t kShards = 64;
 
+// The texts interned are short (f's, keys, node names, errors): hashed 8 bytes at a time,
+// several times faster than std::hash's byte loop on them.
+size_t HashText(std::string_view s) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, p, n);
+  h = (h ^ w) * 0x94d049bb133111ebull;
+  return h ^ (h >> 29);
+}
+
+struct TextHash {
+  size_t operator()(std::string_view s) const { return HashText(s); }
+};
+
 struct Shard {
   std::mutex mu;
-  std::unordered_map<std::string_view, uint32_t> ids;  // views of the texts the table owns
+  std::unordered_map<std::string_view, uint32_t, TextHash> ids;  // views of the table's texts
 };
 
 class Table {
@@ -81,7 +104,7 @@ thread_local std::array<CacheEntry, kCacheSize> cache;
 
 uint32_t Symbol::Intern(std::string_view text) {
   if (text.empty()) return 0;
-  const size_t hash = std::hash<std::string_view>()(text);
+  const size_t hash = HashText(text);
   CacheEntry& hit = cache[(hash >> 7) % kCacheSize];
   if (hit.text != nullptr && *hit.text == text) return hit.id;
   Table& table = TheTable();

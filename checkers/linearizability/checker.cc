@@ -35,7 +35,7 @@ template <LinearizabilityModel M>
 Result<std::vector<Partition<typename M::Input>>> DecodeByKey(const M& model, const History& h,
                                                               const std::string& source) {
   std::vector<Partition<typename M::Input>> parts;
-  std::unordered_map<std::string, size_t> index;
+  std::unordered_map<uint32_t, size_t> index;  // key symbol id (no key and "" are 0) → partition
   for (size_t i = 0; i < h.size(); ++i) {
     const Op& op = h[i];
     if (op.is_nemesis() || op.type != OpType::kInvoke) continue;
@@ -43,7 +43,7 @@ Result<std::vector<Partition<typename M::Input>>> DecodeByKey(const M& model, co
     auto in = model.Decode(op, done >= 0 ? &h[done] : nullptr, source);
     if (!in.ok()) return in.status();
     if (!in->has_value()) continue;
-    auto [it, fresh] = index.try_emplace(op.key.value_or(""), parts.size());
+    auto [it, fresh] = index.try_emplace(op.key ? op.key.symbol().id() : 0, parts.size());
     if (fresh) parts.push_back({op.key, {}});
     const int64_t ret = (*in)->known ? done : kPendingReturn;
     parts[it->second].calls.push_back({op.index, ret, std::move(**in)});

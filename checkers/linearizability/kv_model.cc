@@ -9,7 +9,7 @@ Result<KvModel> KvModel::Make(const ModelOptions& options) {
                                  ": the kv model's initial value must be a string");
 }
 
-static std::string Quote(const std::string& s) {
+static std::string Quote(std::string_view s) {
   std::string out;
   AppendJsonString(s, &out);
   return out;
@@ -26,22 +26,24 @@ std::string KvModel::DescribeInput(const Input& in) const {
 
 Result<std::optional<KvInput>> KvModel::Decode(const Op& invoke, const Op* completion,
                                                const std::string& source) const {
+  static const Symbol kGet = "get", kPut = "put", kAppend = "append";  // compared as ids
   const OpType outcome = completion ? completion->type : OpType::kInfo;
   Input in;
   in.known = outcome == OpType::kOk;
-  if (invoke.f == "get") {
+  const bool get = invoke.f == kGet;
+  if (get) {
     if (outcome != OpType::kOk) return std::optional<Input>();
     in.kind = Input::Kind::kGet;
-  } else if (invoke.f == "put" || invoke.f == "append") {
+  } else if (invoke.f == kPut || invoke.f == kAppend) {
     if (outcome == OpType::kFail) return std::optional<Input>();
-    in.kind = invoke.f == "put" ? Input::Kind::kPut : Input::Kind::kAppend;
+    in.kind = invoke.f == kPut ? Input::Kind::kPut : Input::Kind::kAppend;
   } else {
     return Status::InvalidInput(OpLocation(source, invoke) + "unknown f \"" + invoke.f +
                                 "\" for the kv model; expected get, put or append");
   }
   // A get's value is its result, so it comes from the completion, which exists here (its
   // outcome is ok). Bound only now: *completion of a pending get was UB (found by UBSan).
-  const Op& carrier = invoke.f == "get" ? *completion : invoke;
+  const Op& carrier = get ? *completion : invoke;
   if (carrier.value.is_string()) {
     in.value = carrier.value.as_string();
   } else if (!carrier.value.is_null()) {
