@@ -45,7 +45,7 @@ int RunAnalyze(const std::vector<std::string>& args) {
     std::cerr << (workload.ok() ? loaded.status() : workload.status()).message() << "\n";
     return kExitBadInput;
   }
-  auto check = (*workload)->Check(loaded->history, history_path);
+  auto check = CheckRun(**workload, loaded->history, history_path);
   if (!check.ok()) {
     std::cerr << check.status().message() << "\n";
     return kExitBadInput;
