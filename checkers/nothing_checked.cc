@@ -56,6 +56,8 @@ std::optional<std::string> NothingCheckedReason(const History& h, const std::str
 std::optional<std::string> NeverAnsweredReason(const History& h) {
   const ClientOpCounts c = CountClientOps(h);
   if (c.ok > 0) return std::nullopt;
+  // Not the database's doing: the run stopped (Ctrl-C, a crash) before its first op.
+  if (c.invoked == 0) return "no client op was run: nothing was checked";
   return "the database never answered: 0 of " + Plural(c.invoked, "op", "ops") + " succeeded" +
          Breakdown(c);
 }

@@ -32,7 +32,8 @@ ClientOpCounts CountClientOps(const History& h);
 std::optional<std::string> NothingCheckedReason(const History& h, const std::string& model = "");
 
 // The same rule worded for a run faultline drove (`faultline test` and `analyze`): "the
-// database never answered: 0 of 12 ops succeeded (12 indeterminate)", or nullopt.
+// database never answered: 0 of 12 ops succeeded (12 indeterminate)" ("no client op was
+// run: nothing was checked" when none was invoked), or nullopt.
 std::optional<std::string> NeverAnsweredReason(const History& h);
 
 }  // namespace faultline
