@@ -45,7 +45,7 @@ int RunAnalyze(const std::vector<std::string>& args) {
     std::cerr << (workload.ok() ? loaded.status() : workload.status()).message() << "\n";
     return kExitBadInput;
   }
-  auto check = (*workload)->Check(loaded->history, history_path);
+  auto check = CheckRun(**workload, loaded->history, history_path);
   if (!check.ok()) {
     std::cerr << check.status().message() << "\n";
     return kExitBadInput;
@@ -59,6 +59,7 @@ int RunAnalyze(const std::vector<std::string>& args) {
     // Nothing ran against the database, so nothing was shown either way.
     check->verdict = Verdict::kUnknown;
     check->summary = "the run was cut short before it recorded any operation: no verdict";
+    check->detail["database"]["reason"] = check->summary;
   }
   if (!loaded->warning.empty()) std::cerr << "warning: " << loaded->warning << "\n";
   nlohmann::json results = RunResults(loaded->history, *check, false);

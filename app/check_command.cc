@@ -5,10 +5,13 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "app/commands.h"
+#include "app/history_paths.h"
 #include "checkers/linearizability/checker.h"
 #include "checkers/linearizability/result_json.h"
+#include "checkers/nothing_checked.h"
 #include "core/history_io.h"
 #include "harness/results_store.h"
 
@@ -30,6 +33,16 @@ struct CheckFlags {
   std::string out;
   std::vector<std::string> files;
 };
+
+constexpr const char* kCheckHelp = R"(
+A directory stands for the regular files directly in it (subdirectories are not searched)
+whose names end in .jsonl, .edn, .log or .txt, in name order; other entries are skipped
+with a note, and a directory without such a file is an error.
+A history in which no client op completed ok (empty, only nemesis ops, or only ops that
+failed, are indeterminate or never completed) is unknown: nothing was checked.
+Exit: 0 all valid, 1 any invalid, 2 any unknown, 3 bad usage or input (a path that cannot be
+read, a malformed history).
+)";
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
@@ -107,21 +120,82 @@ FileOutcome CheckFile(const std::string& path, const CheckFlags& flags,
     return out;
   }
   out.verdict = result->verdict;
+  // A history with no op completed ok is linearizable trivially: say nothing was checked.
+  const std::optional<std::string> nothing = NothingCheckedReason(loaded->history, result->model);
+  if (nothing) {
+    out.verdict = Worst(out.verdict, Verdict::kUnknown);
+    out.json["reason"] = *nothing;
+  }
   out.json["format"] = HistoryFormatName(fmt);
   out.json["parse_seconds"] = out.parse_seconds;
   out.json["check_seconds"] = out.check_seconds;
   out.json["linearizability"] = ToJson(*result);
-  out.json["verdict"] = VerdictName(result->verdict);
-  std::cout << path << ": " << VerdictName(result->verdict) << "  (" << result->model << ", "
+  out.json["verdict"] = VerdictName(out.verdict);
+  std::cout << path << ": " << VerdictName(out.verdict) << "  (" << result->model << ", "
             << result->keys << (result->keys == 1 ? " key, " : " keys, ") << result->ops
             << " ops, parse " << Ms(out.parse_seconds) << ", check " << Ms(out.check_seconds)
             << ")\n";
+  if (nothing) std::cout << "    " << *nothing << "\n";
   PrintProblems(*result);
   return out;
 }
 
+// CheckFile, with anything thrown (an allocation that failed on a huge or odd file) turned
+// into that file's error rather than the end of the whole command.
+FileOutcome CheckFileSafely(const std::string& path, const CheckFlags& flags,
+                            const LinearizabilityOptions& base) {
+  try {
+    return CheckFile(path, flags, base);
+  } catch (const std::exception& e) {
+    FileOutcome out;
+    out.bad_input = true;
+    out.json = {{"file", path}, {"error", path + ": cannot check: " + e.what()}};
+    std::cerr << out.json["error"].get<std::string>() << "\n";
+    return out;
+  }
+}
+
+// What the files of one `check` call came to.
+struct Tally {
+  size_t counts[3] = {0, 0, 0};  // by Verdict
+  size_t bad = 0;                // paths that could not be read or parsed
+  double parse = 0, check = 0;
+  Verdict overall = Verdict::kValid;
+  nlohmann::json files = nlohmann::json::array();  // results.json's "files"
+};
+
+// Checks every file of `paths` in order, printing a line for each and one for the total.
+Tally CheckAll(const HistoryPaths& paths, const CheckFlags& flags,
+               const LinearizabilityOptions& base) {
+  Tally t;
+  for (const std::string& note : paths.notes) std::cerr << "note: " << note << "\n";
+  for (const PathError& e : paths.errors) {
+    std::cerr << e.message << "\n";
+    t.files.push_back({{"file", e.path}, {"error", e.message}});
+    ++t.bad;
+  }
+  for (const std::string& path : paths.files) {
+    FileOutcome o = CheckFileSafely(path, flags, base);
+    t.parse += o.parse_seconds;
+    t.check += o.check_seconds;
+    t.files.push_back(std::move(o.json));
+    if (o.bad_input) {
+      ++t.bad;
+      continue;
+    }
+    ++t.counts[static_cast<int>(o.verdict)];
+    t.overall = Worst(t.overall, o.verdict);
+  }
+  const size_t total = paths.files.size() + paths.errors.size();
+  std::cout << total << (total == 1 ? " history: " : " histories: ") << t.counts[0] << " valid, "
+            << t.counts[1] << " invalid, " << t.counts[2] << " unknown";
+  if (t.bad) std::cout << ", " << t.bad << " unreadable";
+  std::cout << " — parse " << Ms(t.parse) << ", check " << Ms(t.check) << "\n";
+  return t;
+}
+
 Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* help) {
-  po::options_description desc("faultline check [options] FILE...");
+  po::options_description desc("faultline check [options] FILE_OR_DIR...");
   desc.add_options()("help,h", "show this help")(
       "model", po::value(&f->model)->default_value(f->model),
       "auto, register, cas-register, etcd, kv or mutex")(
@@ -139,7 +213,7 @@ Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* hel
       "no-unique-values", po::bool_switch(&f->no_unique_values),
       "always search, even when write values are unique")(
       "out", po::value(&f->out), "write DIR/results.json")(
-      "file", po::value(&f->files)->multitoken(), "history files");
+      "file", po::value(&f->files)->multitoken(), "history files or directories");
   po::positional_options_description pos;
   pos.add("file", -1);
   try {
@@ -147,7 +221,7 @@ Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* hel
     po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
-      std::cout << desc << "\nExit: 0 all valid, 1 any invalid, 2 any unknown, 3 bad usage or input.\n";
+      std::cout << desc << kCheckHelp;
       *help = true;
       return Status::Ok();
     }
@@ -198,32 +272,14 @@ int RunCheck(const std::vector<std::string>& args) {
   base.partition_by_key = !flags.no_partition;
   base.unique_values = !flags.no_unique_values;
 
-  size_t counts[3] = {0, 0, 0}, bad = 0;
-  double parse = 0, check = 0;
-  nlohmann::json files = nlohmann::json::array();
-  Verdict overall = Verdict::kValid;
-  for (const std::string& path : flags.files) {
-    FileOutcome o = CheckFile(path, flags, base);
-    parse += o.parse_seconds;
-    check += o.check_seconds;
-    files.push_back(std::move(o.json));
-    if (o.bad_input) {
-      ++bad;
-      continue;
-    }
-    ++counts[static_cast<int>(o.verdict)];
-    overall = Worst(overall, o.verdict);
-  }
-  std::cout << flags.files.size() << (flags.files.size() == 1 ? " history: " : " histories: ")
-            << counts[0] << " valid, " << counts[1] << " invalid, " << counts[2] << " unknown";
-  if (bad) std::cout << ", " << bad << " unreadable";
-  std::cout << " — parse " << Ms(parse) << ", check " << Ms(check) << "\n";
-  const int code = bad ? kExitBadInput : ExitCodeFor(overall);
+  const HistoryPaths paths = ExpandHistoryPaths(flags.files);
+  Tally t = CheckAll(paths, flags, base);
+  const int code = t.bad ? kExitBadInput : ExitCodeFor(t.overall);
   if (!flags.out.empty()) {
     nlohmann::json j = {{"command", "check"},
-                        {"verdict", bad ? "error" : VerdictName(overall)},
+                        {"verdict", t.bad ? "error" : VerdictName(t.overall)},
                         {"exit_code", code},
-                        {"files", std::move(files)}};
+                        {"files", std::move(t.files)}};
     if (Status s = WriteResults(flags.out, j); !s.ok()) {
       std::cerr << s.message() << "\n";
       return kExitBadInput;

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "checkers/nothing_checked.h"
 #include "checkers/stats/stats.h"
 #include "harness/interrupt.h"
 #include "harness/recorder.h"
@@ -267,7 +268,7 @@ RunReport Runner::Run(const std::string& run_dir) {
     report.status = Status::Internal("recorded history does not pair: " + history.status().message());
     return report;
   }
-  auto check = workload_.Check(*history, history_path);
+  auto check = CheckRun(workload_, *history, history_path);
   if (!check.ok()) {
     report.status = check.status();
     return report;
@@ -285,6 +286,19 @@ nlohmann::json RunResults(const History& history, const CheckOutcome& check, boo
           {"history_lines", history.size()},
           {"stats", ToJson(ComputeStats(history))},
           {"checkers", check.detail}};
+}
+
+Result<CheckOutcome> CheckRun(const Workload& workload, const History& history,
+                              const std::string& source) {
+  Result<CheckOutcome> check = workload.Check(history, source);
+  if (!check.ok()) return check;
+  if (std::optional<std::string> why = NeverAnsweredReason(history)) {
+    // Invalid still beats unknown (verdict.h), should a checker find a violation regardless.
+    check->verdict = Worst(check->verdict, Verdict::kUnknown);
+    check->summary = *why + (check->summary.empty() ? "" : "\n" + check->summary);
+    check->detail["database"] = {{"verdict", VerdictName(Verdict::kUnknown)}, {"reason", *why}};
+  }
+  return check;
 }
 
 }  // namespace faultline

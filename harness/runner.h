@@ -27,6 +27,14 @@ struct RunReport {
 // results.json of a run: the verdict, the history's stats and the checker's detail.
 nlohmann::json RunResults(const History& history, const CheckOutcome& check, bool interrupted);
 
+// The verdict of a run's history: the workload's checkers, then one rule for every workload
+// (checkers/nothing_checked.h): a run in which no client op succeeded is `unknown`, since the
+// checkers had nothing to judge. The reason leads the summary and is a "database" entry of
+// the detail, so results.json and the report say it. Runner::Run and `faultline analyze` both
+// call this, so a re-analysed run agrees with the run.
+Result<CheckOutcome> CheckRun(const Workload& workload, const History& history,
+                              const std::string& source);
+
 class Runner {
  public:
   // `nemesis` may be null (no faults). It is healed before the final phase and before Run

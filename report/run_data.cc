@@ -71,6 +71,10 @@ nlohmann::json NormaliseResults(const nlohmann::json& raw, const std::string& hi
   if (entry->contains("linearizability"))
     out["checkers"]["linearizability"] = (*entry)["linearizability"];
   if (entry->contains("error")) out["error"] = (*entry)["error"];
+  // `check`'s reason for an unknown it decided itself ("nothing was checked: …").
+  if (entry->contains("reason")) {
+    out["checkers"]["history"] = {{"verdict", "unknown"}, {"reason", (*entry)["reason"]}};
+  }
   return out;
 }
 

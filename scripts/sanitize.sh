@@ -20,10 +20,11 @@ command -v "$cxx" >/dev/null || { echo "sanitize: $cxx not found; run scripts/se
 parts=("$@")
 ((${#parts[@]})) || parts=(asan tsan)
 
-# Every test executable ctest runs outside the e2e, cluster and browser labels, and the
+# Every test executable ctest runs outside the e2e, cluster, browser and cli labels (cli: the
+# faultline binary's own tests, not built here), and the
 # programs those tests start. A test executable missing here shows up in ctest as
 # <name>_NOT_BUILT and fails the run, so a new one cannot be skipped unnoticed.
-asan_targets=(core_tests checker_tests causal_tests bank_tests counter_tests harness_tests
+asan_targets=(app_tests core_tests checker_tests causal_tests bank_tests counter_tests harness_tests
               workloads_tests nemesis_tests db_tests report_tests nemesis_tools_tests
               nemesis_tools_net_probe control_tests etcd_tests external_tests postgres_tests
               redis_tests)
@@ -50,7 +51,7 @@ run_asan() {
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan_suppressions.txt
-  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 900 -LE 'e2e|cluster|browser' \
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 900 -LE 'e2e|cluster|browser|cli' \
     -E "$asan_not_built"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300 --no-tests=error -L cluster \
     -R "$asan_control_units"

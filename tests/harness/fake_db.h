@@ -1,7 +1,8 @@
 // MemoryDb: an in-process register store implementing Db, for harness tests and the harness
 // overhead benchmark. Modes: a linearizable store (one mutex), one whose reads are served
 // from a snapshot that lags behind (stale reads: not linearizable), one that sleeps past the
-// deadline on some ops (op timeouts), and a no-op store that does nothing at all.
+// deadline on some ops (op timeouts), a no-op store that does nothing at all, and one that is
+// down (every op refused as unavailable: the database never answers).
 #pragma once
 
 #include <map>
@@ -12,7 +13,7 @@
 
 namespace faultline::testing {
 
-enum class MemoryMode { kLinearizable, kStaleReads, kSlow, kNoop };
+enum class MemoryMode { kLinearizable, kStaleReads, kSlow, kNoop, kDown };
 
 class MemoryDb : public Db {
  public:
@@ -46,6 +47,9 @@ class MemoryDb : public Db {
 
   Completion Apply(const OpRequest& req, Clock::time_point deadline, int* calls) {
     if (mode_ == MemoryMode::kNoop) return Completion{OpType::kOk, Value(), ""};
+    if (mode_ == MemoryMode::kDown) {
+      return Completion{OpType::kFail, Value(), "connection refused", "", /*unavailable=*/true};
+    }
     if (mode_ == MemoryMode::kSlow && ++*calls % 7 == 0) {
       std::this_thread::sleep_until(deadline + std::chrono::milliseconds(60));
       return Completion{OpType::kInfo, Value(), "timeout"};

@@ -77,5 +77,33 @@ TEST(RunnerTest, OpTimeoutsBecomeInfoAndRetireTheProcess) {
   EXPECT_GT(processes.size(), 5u);  // new process ids after each info
 }
 
+// A run against a database that never answered is unknown, not valid (CheckRun), and its
+// results.json says why.
+TEST(RunnerTest, DatabaseThatNeverAnsweredIsUnknown) {
+  Ran r = RunOnce(MemoryMode::kDown, 0.3, 4);
+  ASSERT_TRUE(r.report.status.ok()) << r.report.status.message();
+  EXPECT_EQ(r.report.verdict, Verdict::kUnknown) << r.report.summary;
+  EXPECT_NE(r.report.summary.find("the database never answered: 0 of "), std::string::npos)
+      << r.report.summary;
+  auto results = ReadJsonFile(r.dir + "/results.json");
+  ASSERT_TRUE(results.ok()) << results.status().message();
+  EXPECT_EQ((*results)["verdict"], "unknown");
+  EXPECT_EQ((*results)["checkers"]["database"]["verdict"], "unknown");
+}
+
+TEST(CheckRunTest, OneSucceededOpLeavesTheCheckersVerdict) {
+  RegisterWorkload workload(RegisterWorkloadOptions{10, 100});
+  auto h = History::Make(ParseJsonlOps(R"({"process":0,"type":"invoke","f":"write","key":"1","value":1}
+{"process":0,"type":"ok","f":"write","key":"1","value":1}
+{"process":1,"type":"invoke","f":"read","key":"1","value":null}
+{"process":1,"type":"info","f":"read","key":"1","value":null}
+)", "t").value(), "t");
+  ASSERT_TRUE(h.ok()) << h.status().message();
+  auto check = CheckRun(workload, *h, "t");
+  ASSERT_TRUE(check.ok()) << check.status().message();
+  EXPECT_EQ(check->verdict, Verdict::kValid) << check->summary;
+  EXPECT_FALSE(check->detail.contains("database"));
+}
+
 }  // namespace
 }  // namespace faultline

@@ -1,0 +1,21 @@
+// The top-level usage text, shared by faultline and faultline-run. Constant; thread-safe.
+#pragma once
+
+namespace faultline {
+
+inline constexpr const char* kUsage = R"(usage: faultline <command> [options]
+
+commands:
+  test            run a workload against a database, check it, store the run under results/
+  check PATH...   check recorded histories (faultline JSON Lines, Jepsen EDN, Porcupine logs);
+                  a directory stands for the history files in it
+  analyze DIR     re-check a stored run (results/<test>/<time>/)
+  report DIR      re-render a stored run's report.html; report --index [ROOT] rewrites the
+                  results index
+  cluster ACTION  up, status or down: a local cluster of network namespaces with sshd (root)
+
+Run 'faultline <command> --help' for a command's options.
+Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad usage or input, 4 setup failed.
+)";
+
+}  // namespace faultline
