@@ -301,38 +301,51 @@ Result<std::vector<Op>> ParseForms(std::string_view text, const std::string& sou
   return ops;
 }
 
-// A history of top-level op maps, one per line (Porcupine's kv logs, Jepsen's history.edn), is
-// cut into one range per core at lines that open a map ("\n{"), parsed in parallel, and
-// joined. A form that crosses a cut (a string, tag or map spanning lines) leaves its range
-// unfinished, which is an error there; any error, or a text that opens with a vector or list,
-// returns nullopt, and the caller parses the whole text in one go, so messages stay exact.
+// A history of op maps, one per line — top-level (Porcupine's kv logs, Jepsen's history.edn) or
+// the elements of one vector or list — is cut into one range per core at lines that open a
+// map ("\n{"), parsed in parallel, and joined. A form that crosses a cut (a string, tag or map
+// spanning lines) leaves its range unfinished, which is an error there; any error returns
+// nullopt, and the caller parses the whole text in one go, so messages stay exact.
 constexpr size_t kMinRangeBytes = size_t{4} << 20;
 
-std::vector<std::string_view> CutAtMapLines(std::string_view text) {
+// The op maps' part of `text`: all of it, or what lies between the brackets of a top-level
+// vector or list that ends the text; nullopt if it cannot be cut (anything else, or small).
+std::optional<std::string_view> Inner(std::string_view text) {
   const size_t first = text.find_first_not_of(" \t\r\n,");
+  if (first == std::string_view::npos || text.size() < 2 * kMinRangeBytes) return std::nullopt;
+  if (text[first] == '{') return text;
+  const size_t last = text.find_last_not_of(" \t\r\n,");
+  const char close = text[first] == '[' ? ']' : text[first] == '(' ? ')' : '\0';
+  if (close == '\0' || text[last] != close) return std::nullopt;
+  std::string_view inner = text.substr(first + 1, last - first - 1);
+  const size_t map = inner.find_first_not_of(" \t\r\n,");
+  if (map == std::string_view::npos || inner[map] != '{') return std::nullopt;
+  return inner;
+}
+
+std::vector<std::string_view> CutAtMapLines(std::string_view inner) {
   const size_t n = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  if (first == std::string_view::npos || text[first] != '{' || n < 2 ||
-      text.size() < 2 * kMinRangeBytes) {
-    return {text};
-  }
   std::vector<std::string_view> ranges;
-  const size_t step = std::max(kMinRangeBytes, text.size() / n);
+  const size_t step = std::max(kMinRangeBytes, inner.size() / n);
   size_t begin = 0;
-  while (text.size() - begin > step + kMinRangeBytes / 2) {
-    const size_t cut = text.find("\n{", begin + step);
+  while (n > 1 && inner.size() - begin > step + kMinRangeBytes / 2) {
+    const size_t cut = inner.find("\n{", begin + step);
     if (cut == std::string_view::npos) break;
-    ranges.push_back(text.substr(begin, cut + 1 - begin));
+    ranges.push_back(inner.substr(begin, cut + 1 - begin));
     begin = cut + 1;
   }
-  ranges.push_back(text.substr(begin));
+  ranges.push_back(inner.substr(begin));
   return ranges;
 }
 
 std::optional<std::vector<Op>> ParseInRanges(std::string_view text, const std::string& source,
                                              EdnOpPath path) {
-  const std::vector<std::string_view> ranges = CutAtMapLines(text);
+  const std::optional<std::string_view> inner = Inner(text);
+  if (!inner) return std::nullopt;
+  const std::vector<std::string_view> ranges = CutAtMapLines(*inner);
   if (ranges.size() < 2) return std::nullopt;
   std::vector<int64_t> first_line(ranges.size(), 1);
+  first_line[0] += std::count(text.data(), inner->data(), '\n');  // lines before the opening
   for (size_t i = 1; i < ranges.size(); ++i) {
     const auto& prev = ranges[i - 1];
     first_line[i] = first_line[i - 1] + std::count(prev.begin(), prev.end(), '\n');
