@@ -7,7 +7,17 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 4
-where=(--nemesis partition,kill,clock)
-[[ $(id -u) -eq 0 ]] || where=(--cluster processes --nemesis kill)
-./build/app/faultline test --db builtin --replication primary --workload register \
-  --nodes 5 --concurrency 10 --time-limit 20 --nemesis-interval 4 "${where[@]}" "$@"
+defaults=(--db builtin --replication primary --workload register --nodes 5 --concurrency 10
+          --time-limit 20 --nemesis-interval 4 --nemesis partition,kill,clock)
+[[ $(id -u) -eq 0 ]] || defaults+=(--cluster processes --nemesis kill)
+# Extra arguments go to `faultline test` and win over these defaults (it refuses a flag given
+# twice): a default whose flag the user gives, as "--flag V" or "--flag=V", is left out, and of
+# a flag given twice here the later stays.
+args=()
+for ((i = 0; i < ${#defaults[@]}; i += 2)); do
+  flag=${defaults[i]}
+  [[ " $* " == *" $flag "* || " $* " == *" $flag="* ]] && continue
+  for ((j = i + 2; j < ${#defaults[@]}; j += 2)); do [[ ${defaults[j]} == "$flag" ]] && continue 2; done
+  args+=("$flag" "${defaults[i + 1]}")
+done
+./build/app/faultline test "${args[@]}" "$@"
