@@ -3,7 +3,6 @@
 #include "core/jsonl_reader.h"
 
 #include <simdjson.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <exception>
@@ -13,6 +12,7 @@
 #include <thread>
 
 #include "core/history_io.h"
+#include "core/huge_pages.h"
 
 namespace faultline {
 namespace {
@@ -21,13 +21,10 @@ namespace {
 // compile time, which without -march means the slow fallback).
 namespace dom = simdjson::dom;
 
-// Asks for transparent huge pages under a large vector's buffer: a 1M-op history fills
-// ~200 MB of ops, and faulting that in 4 KB pages costs as much as parsing it (more in a VM).
+// Transparent huge pages under a vector of ops (core/huge_pages.h): a 1M-op history fills
+// ~150 MB of ops, and faulting that in 4 KB pages costs as much as parsing it.
 void AdviseHugePages(const std::vector<Op>& v) {
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  const uintptr_t b = (uintptr_t(v.data()) + kHuge - 1) / kHuge * kHuge;
-  const uintptr_t e = uintptr_t(v.data() + v.capacity()) / kHuge * kHuge;
-  if (b < e) ::madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+  faultline::AdviseHugePages(v.data(), v.capacity() * sizeof(Op));
 }
 
 // Thrown inside this file only, turned into a Status at the line loop.
