@@ -46,10 +46,6 @@ Result<LoadedHistory> ParseHistory(std::string_view text, const std::string& sou
 // crash) is dropped and described in *warning instead of failing the whole file.
 Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
                                       std::string* warning = nullptr);
-// The same read from a stream a chunk at a time (64 KB growing to 8 MB), so the file is never
-// held whole; `size_hint` is the expected size in bytes (0: unknown), to size the result.
-Result<std::vector<Op>> ReadJsonlOps(std::istream& in, const std::string& source,
-                                     size_t size_hint, std::string* warning = nullptr);
 Result<std::vector<Op>> ParseEdnOps(std::string_view text, const std::string& source);
 Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source);
 

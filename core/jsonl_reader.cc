@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <istream>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -439,17 +438,6 @@ Result<std::vector<Op>> ParseJsonlText(std::string_view text, const std::string&
 Result<std::vector<Op>> ParseJsonlOps(std::string_view text, const std::string& source,
                                       std::string* warning) {
   return ParseJsonlText(text, source, warning, JsonlParseOptions{});
-}
-
-Result<std::vector<Op>> ReadJsonlOps(std::istream& in, const std::string& source, size_t size_hint,
-                                     std::string* warning) {
-  return ReadJsonlStream(
-      [&in](char* buf, size_t n) -> Result<size_t> {
-        in.read(buf, std::streamsize(n));
-        if (in.bad()) return Status::IoError("read error");
-        return size_t(in.gcount());
-      },
-      source, size_hint, warning);
 }
 
 Result<std::vector<Op>> ReadJsonlStream(const std::function<Result<size_t>(char*, size_t)>& read,

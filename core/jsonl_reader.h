@@ -40,8 +40,8 @@ struct JsonlParseOptions {
 Result<std::vector<Op>> ParseJsonlText(std::string_view text, const std::string& source,
                                        std::string* warning, const JsonlParseOptions& options);
 
-// ReadJsonlOps over any source: `read(buf, n)` fills up to n bytes and returns how many, 0 at
-// the end. Reads a chunk at a time (64 KB first, growing to 8 MB), so neither a short history
+// JSON Lines from any source (a pipe; regular files are mapped): `read(buf, n)` fills up to
+// n bytes and returns how many, 0 at the end. Reads a chunk at a time (64 KB first, growing to 8 MB), so neither a short history
 // pays for a large buffer nor a long one is ever held whole.
 Result<std::vector<Op>> ReadJsonlStream(const std::function<Result<size_t>(char*, size_t)>& read,
                                         const std::string& source, size_t size_hint,
