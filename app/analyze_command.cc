@@ -30,7 +30,8 @@ int RunAnalyze(const std::vector<std::string>& args) {
     std::cerr << dir << "/test.json: " << spec.status().message() << "\n";
     return kExitBadInput;
   }
-  auto workload = MakeWorkload(*spec);
+  const WorkloadPart* part = Registry::Global().FindWorkload(spec->workload.name);
+  Result<std::unique_ptr<Workload>> workload = part->make(*spec);  // SpecFromJson checked it
   // A run killed during its set-up (cluster, database) has a test.json but no history yet:
   // an empty prefix, not an error.
   const std::string history_path = dir + "/history.jsonl";

@@ -1,5 +1,5 @@
 // faultline-run: the commands of faultline that drive databases or rebuild a test's parts
-// (test, cluster, analyze). `faultline` hands these over to it (run_exec.h); run directly,
+// (test, list, cluster, analyze). `faultline` hands these over to it (run_exec.h); run directly,
 // it takes the same arguments (`faultline-run test …`).
 #include <sys/stat.h>
 
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/assemble.h"
 #include "app/commands.h"
 #include "app/usage.h"
 
@@ -15,10 +16,12 @@ int main(int argc, char** argv) {
   ::umask(::umask(0) | 022);
   const std::string command = argc < 2 ? "" : argv[1];
   std::vector<std::string> args(argv + (argc < 2 ? argc : 2), argv + argc);
+  faultline::RegisterAllParts(faultline::Registry::Global());
+  if (command == "list") return faultline::RunList(args);
   if (command == "test") return faultline::RunTest(args);
   if (command == "analyze") return faultline::RunAnalyze(args);
   if (command == "cluster") return faultline::RunClusterCommand(args);
-  std::cerr << "faultline-run runs faultline's test, analyze and cluster commands; use "
+  std::cerr << "faultline-run runs faultline's test, list, analyze and cluster commands; use "
                "faultline for the others.\n\n"
             << faultline::kUsage;
   return faultline::kExitBadInput;

@@ -7,6 +7,7 @@ inline constexpr const char* kUsage = R"(usage: faultline <command> [options]
 
 commands:
   test            run a workload against a database, check it, store the run under results/
+  list            every database, workload, fault and checker, with their options
   check PATH...   check recorded histories (faultline JSON Lines, Jepsen EDN, Porcupine logs);
                   a directory stands for the history files in it
   analyze DIR     re-check a stored run (results/<test>/<time>/)
@@ -14,7 +15,8 @@ commands:
                   results index
   cluster ACTION  up, status or down: a local cluster of network namespaces with sshd (root)
 
-Run 'faultline <command> --help' for a command's options.
+Run 'faultline <command> --help' for a command's options; 'faultline test --db NAME --help'
+for a database's own options (the same for --workload).
 Exit codes: 0 valid, 1 invalid, 2 unknown, 3 bad usage or input, 4 setup failed.
 )";
 

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
               "%.0f s each\nconcurrency  ok/s   p50 ms  p99 ms  verdict\n", seconds);
   for (int concurrency : {5, 10, 50}) {
     TestSpec spec;
-    spec.db = "etcd";
+    spec.db.name = "etcd";
     spec.time_limit = seconds;
     spec.concurrency = concurrency;
     spec.recovery = 0;

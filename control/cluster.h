@@ -30,6 +30,12 @@ class Cluster {
   virtual bool local() const = 0;
   // A directory on node i that belongs to this run (exists; data, logs, sockets go below).
   virtual std::string node_dir(size_t i) const = 0;
+  // Removes now what was built for the run (a local cluster's namespaces and processes);
+  // hosts reached over SSH have nothing to remove. Idempotent.
+  virtual Status TearDown() { return Status::Ok(); }
+  // Leaves the cluster up when this object goes (--keep-cluster); returns the command that
+  // takes it down later, or "" when there is nothing to keep.
+  virtual std::string Keep() { return ""; }
 };
 
 }  // namespace faultline

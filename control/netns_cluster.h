@@ -64,10 +64,14 @@ class NetnsCluster final : public Cluster {
   // Each node's sshd and SSH reachability (runs `hostname` on each, in parallel).
   std::vector<NetnsNodeHealth> Probe(std::chrono::milliseconds timeout);
   // Takes this cluster down now, owned or not; afterwards the destructor does nothing.
-  Status TearDown();
+  Status TearDown() override;
   // From now on the destructor leaves the cluster up (faultline test --keep-cluster,
   // `faultline cluster up`).
   void Disown() { owned_ = false; }
+  std::string Keep() override {
+    Disown();
+    return "faultline cluster down --name " + state_.name;
+  }
 
  private:
   NetnsCluster(NetnsClusterState state, std::string state_root, bool owned);

@@ -11,7 +11,7 @@
 #include "harness/nemesis.h"
 #include "harness/run_log.h"
 #include "harness/test_spec.h"
-#include "workloads/workload.h"
+#include "harness/workload.h"
 
 namespace faultline {
 

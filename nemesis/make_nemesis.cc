@@ -8,30 +8,7 @@
 
 namespace faultline {
 
-const std::vector<FaultName> kFaultNames = {
-    {"kill", false, "SIGKILL the database on a random node, restart it later"},
-    {"kill-primary", false, "the same on the primary/leader"},
-    {"pause", false, "SIGSTOP the database on a random node, SIGCONT later"},
-    {"pause-primary", false, "the same on the primary/leader"},
-    {"partition", true, "a network partition of a random shape (below)"},
-    {"partition-halves", true, "a random minority against the majority"},
-    {"partition-one", true, "one random node isolated"},
-    {"partition-ring", true, "majorities ring: every node sees a different majority"},
-    {"partition-bridge", true, "two halves joined by one node that sees both"},
-    {"partition-primary", true, "the primary/leader isolated"},
-    {"clock", true, "bump or strobe the clocks of random nodes (clock library)"},
-    {"loss", true, "drop a share of the packets arriving at random nodes"},
-    {"delay", true, "delay every packet leaving random nodes"},
-};
-
 namespace {
-
-const FaultName* Find(const std::string& word) {
-  for (const auto& f : kFaultNames) {
-    if (word == f.word) return &f;
-  }
-  return nullptr;
-}
 
 // The shapes a partition word chooses from.
 std::vector<std::string> Shapes(const std::string& word, size_t nodes, bool has_primary) {
@@ -69,32 +46,19 @@ class ClusterNemesis : public Nemesis {
 
 }  // namespace
 
-Status ValidateFaults(const std::vector<std::string>& faults, bool have_cluster) {
-  for (const auto& w : faults) {
-    const FaultName* f = Find(w);
-    if (!f) {
-      std::string known;
-      for (const auto& k : kFaultNames) known += (known.empty() ? "" : ", ") + std::string(k.word);
-      return Status::InvalidArgument("--nemesis " + w + ": unknown fault; expected " + known);
-    }
-    if (f->needs_cluster && !have_cluster) {
-      return Status::InvalidArgument(
-          "--nemesis " + w + " needs nodes in network namespaces or on hosts; with "
-          "--cluster processes the nodes are plain local processes (use --cluster local, as "
-          "root, or --nodes HOST,HOST,…)");
-    }
-  }
-  return Status::Ok();
-}
-
 Result<std::unique_ptr<Nemesis>> MakeNemesis(const NemesisOptions& options, Db& db,
                                              Cluster* cluster, const NodeTools* tools) {
-  FAULTLINE_RETURN_IF_ERROR(ValidateFaults(options.faults, cluster != nullptr));
   std::unique_ptr<NodeNetwork> net;
   bool network = false;
   for (const auto& w : options.faults) {
-    network |= w.rfind("partition", 0) == 0 || w == "loss" || w == "delay";
+    const bool on_nodes = w.rfind("partition", 0) == 0 || w == "loss" || w == "delay";
+    network |= on_nodes;
     if (w == "clock") FAULTLINE_RETURN_IF_ERROR(db.ClockFaultsSupported());
+    const bool needs_tools = w == "clock" || w == "delay";
+    if ((on_nodes || w == "clock") && (cluster == nullptr || (needs_tools && tools == nullptr))) {
+      return Status::InvalidArgument("--nemesis " + w + " needs nodes in network namespaces or "
+                                     "on hosts, not local processes");
+    }
   }
   if (network) {
     net = std::make_unique<NodeNetwork>(*cluster);
@@ -121,6 +85,8 @@ Result<std::unique_ptr<Nemesis>> MakeNemesis(const NemesisOptions& options, Db& 
                                        options.seed));
     } else if (w == "clock") {
       faults.push_back(std::make_unique<ClockFault>(*cluster, *tools, options.clock_skew_ms));
+    } else {
+      return Status::InvalidArgument("--nemesis " + w + ": unknown fault (nemesis/parts.cc)");
     }
   }
   auto nemesis = std::make_unique<ClusterNemesis>(std::move(net));

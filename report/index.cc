@@ -12,6 +12,7 @@
 #include "report/assets.h"
 #include "report/html.h"
 #include "report/redact.h"
+#include "report/test_facts.h"
 #include "report/run_data.h"
 
 namespace faultline {
@@ -54,7 +55,7 @@ RunSummary Summarise(const fs::path& root, const fs::path& dir) {
   r.rel_dir = fs::relative(dir, root).generic_string();
   r.time = RunTimeFromDirName(dir.filename().string());
   if (r.time.empty()) r.time = MTime(dir);
-  const nlohmann::json test = ReadJsonOrNull(dir / "test.json");
+  const nlohmann::json test = FlattenParts(ReadJsonOrNull(dir / "test.json"));
   const nlohmann::json results = ReadJsonOrNull(dir / "results.json");
   r.name = Str(test, "name");
   if (r.name.empty())

@@ -5,6 +5,7 @@
 
 #include "report/html.h"
 #include "report/redact.h"
+#include "report/test_facts.h"
 
 namespace faultline {
 namespace {
@@ -221,7 +222,7 @@ std::string SummaryHtml(const RunData& run, const HistoryStats& stats,
                         const std::vector<FaultBand>& faults, const TimeAxis& axis) {
   return "<section id=\"summary\"><h2>Verdict</h2>" + VerdictsTable(run) +
          "<div class=\"columns\"><div><h2>Run</h2><table class=\"facts\"><tbody>" +
-         TestFacts(run.test) + HistoryFacts(run, stats, faults.size(), axis) + "</tbody></table>" +
+         TestFacts(FlattenParts(run.test)) + HistoryFacts(run, stats, faults.size(), axis) + "</tbody></table>" +
          "</div><div><h2>Operations</h2>" + CountsTable(stats) + "<h2>Faults</h2>" +
          FaultsTable(faults, axis) + "</div></div>" + OptionsHtml(run.test) + "</section>";
 }

@@ -45,4 +45,28 @@ BUILD_DIR=${BUILD_DIR:-build}
 if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-ninja -C "$BUILD_DIR" -j "$(nproc)" | tail -n 1
+# The build's progress every 10% (a fresh build takes minutes); on failure, what failed.
+build_log=$(mktemp)
+set +e
+ninja -C "$BUILD_DIR" -j "$(nproc)" 2>&1 | tee "$build_log" | {
+  next=0
+  while IFS= read -r line; do
+    [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]] || continue
+    done_=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+    pct=$((100 * done_ / total))
+    if ((pct >= next)); then
+      echo "setup: building $BUILD_DIR: $pct% ($done_/$total)"
+      next=$((pct - pct % 10 + 10))
+    fi
+  done
+}
+status=${PIPESTATUS[0]}
+set -e
+if ((status != 0)); then
+  echo "setup: the build failed:" >&2
+  grep -v '^\[[0-9]*/[0-9]*\]' "$build_log" | tail -n 80 >&2
+  rm -f "$build_log"
+  exit "$status"
+fi
+rm -f "$build_log"
+echo "setup: $BUILD_DIR is up to date"

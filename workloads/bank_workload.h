@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "workloads/workload.h"
+#include "harness/workload.h"
 
 namespace faultline {
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "checkers/counter/counter.h"
-#include "workloads/workload.h"
+#include "harness/workload.h"
 
 namespace faultline {
 

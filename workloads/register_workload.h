@@ -8,7 +8,7 @@
 #include <atomic>
 #include <mutex>
 
-#include "workloads/workload.h"
+#include "harness/workload.h"
 
 namespace faultline {
 

@@ -23,51 +23,6 @@ std::string OutputTail(const ExecResult& r) {
   return s.empty() ? "(no output)" : s;
 }
 
-bool Asks(const TestSpec& spec, std::initializer_list<const char*> faults) {
-  return std::any_of(spec.nemesis.begin(), spec.nemesis.end(), [&](const std::string& w) {
-    return std::any_of(faults.begin(), faults.end(), [&](const char* f) { return w == f; });
-  });
-}
-
-Status ValidateExternalDb(const TestSpec& s) {
-  auto bad = [](const std::string& what) { return Status::InvalidArgument(what); };
-  const ExternalDbSpec& e = s.external;
-  if (s.client_cmd.empty()) {
-    return bad(
-        "--db external needs --client-cmd \"PROGRAM ARGS\": faultline has no client of "
-        "its own for it (docs/external-client.md)");
-  }
-  if (e.setup.empty() || e.teardown.empty()) {
-    return bad(
-        "--db external needs --db-setup and --db-teardown (or --db-commands FILE.json "
-        "with \"setup\" and \"teardown\")");
-  }
-  if (s.cluster == "processes") {
-    return bad(
-        "--db external runs its commands on the nodes over SSH: use --cluster local "
-        "(root) or --nodes HOST,HOST,…, not --cluster processes");
-  }
-  if (Asks(s, {"kill-primary", "pause-primary", "partition-primary"})) {
-    return bad(
-        "--nemesis: --db external has no notion of a primary; use kill, pause or "
-        "partition (random nodes)");
-  }
-  if (Asks(s, {"kill"}) && (e.kill.empty() || e.start.empty())) {
-    return bad(
-        "--nemesis kill with --db external needs \"kill\" and \"start\" commands in "
-        "--db-commands FILE.json");
-  }
-  if (Asks(s, {"pause"}) && (e.pause.empty() || e.resume.empty())) {
-    return bad(
-        "--nemesis pause with --db external needs \"pause\" and \"resume\" commands in "
-        "--db-commands FILE.json");
-  }
-  if (Asks(s, {"clock"})) {
-    return bad("--nemesis clock: --db external does not run under faultline's clock library");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status LoadDbCommandsFile(const std::string& path, ExternalDbSpec* spec) {
@@ -134,21 +89,6 @@ ExternalDbSpec ExternalDbSpecFromJson(const nlohmann::json& j) {
   e.timeout = j.value("timeout", e.timeout);
   e.commands_file = j.value("commands_file", e.commands_file);
   return e;
-}
-
-Status ValidateExternalSpec(const TestSpec& s) {
-  const ExternalDbSpec& e = s.external;
-  if (e.port < 0 || e.port > 65535) return Status::InvalidArgument("--db-port must be 1..65535");
-  if (e.timeout <= 0) return Status::InvalidArgument("the db commands' timeout must be > 0 s");
-  if (s.db == "external") return ValidateExternalDb(s);
-  if (!e.setup.empty() || !e.teardown.empty() || !e.start.empty() || !e.kill.empty() ||
-      !e.pause.empty() || !e.resume.empty() || !e.logs.empty() || e.port != 0) {
-    return Status::InvalidArgument(
-        "--db-setup, --db-teardown, --db-commands and --db-port "
-        "apply to --db external, not --db " +
-        s.db);
-  }
-  return Status::Ok();
 }
 
 std::string SubstitutePlaceholders(const std::string& command,

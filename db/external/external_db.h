@@ -14,9 +14,27 @@
 #include "control/cluster.h"
 #include "harness/client.h"
 #include "harness/run_log.h"
-#include "harness/test_spec.h"
 
 namespace faultline {
+
+// --db external's options: the user's own automation, shell commands run on every node over
+// SSH with placeholders substituted (docs/external-client.md). test.json records them under
+// "db" with these keys.
+struct ExternalDbSpec {
+  std::string setup, teardown;             // required: install/start, stop/wipe
+  std::string start, kill, pause, resume;  // optional: what the kill and pause faults run
+  std::vector<std::string> logs;           // files downloaded from each node into nodes/<n>/
+  int port = 0;                            // where clients reach the database on each node
+  double timeout = 120;                    // seconds one command may take on one node
+  std::string commands_file;               // --db-commands FILE.json they came from, if any
+
+  nlohmann::json ToJson() const {
+    return {{"setup", setup}, {"teardown", teardown}, {"start", start},
+            {"kill", kill},   {"pause", pause},       {"resume", resume},
+            {"logs", logs},   {"port", port},         {"timeout", timeout},
+            {"commands_file", commands_file}};
+  }
+};
 
 // Reads --db-commands FILE.json — {"setup":…,"teardown":…} and optionally "start", "kill",
 // "pause", "resume" (strings), "logs" (a list of paths), "port" (1..65535), "timeout"
@@ -27,12 +45,6 @@ Status LoadDbCommandsFile(const std::string& path, ExternalDbSpec* spec);
 // The inverse of ExternalDbSpec::ToJson (test.json of a stored run); absent fields keep their
 // defaults. Throws nlohmann::json::exception on a field of the wrong type.
 ExternalDbSpec ExternalDbSpecFromJson(const nlohmann::json& j);
-
-// The checks of a TestSpec that concern --client-cmd and --db external: --db external needs
-// --client-cmd, setup and teardown, nodes it can reach over SSH, and the commands of any
-// process fault asked for; it has no primary and does not run under the clock library.
-// Messages name the option.
-Status ValidateExternalSpec(const TestSpec& spec);
 
 // `command` with every {name} in `vars` replaced by ShellQuote(value); other braces are left
 // alone (shell code uses them too).

@@ -49,7 +49,7 @@ check_killed_run() {
     phase="recovery"
   fi
   # `faultline check` knows the register models; analyze re-checks every workload.
-  if ((lines > 0)) && grep -q '"workload": "register"' "$run/test.json"; then
+  if ((lines > 0)) && jq -e '.workload.name == "register"' "$run/test.json" >/dev/null; then
     "$FAULTLINE" check "$run/history.jsonl" >"$ROOT/$name.check" 2>&1
     local code=$?
     [[ $code -le 1 ]] || { cat "$ROOT/$name.check" >&2; fail "$name: check of the prefix exited $code"; }

@@ -109,57 +109,6 @@ TEST(ExternalDbSpec, RoundTripsThroughJson) {
   EXPECT_EQ(back.ToJson(), e.ToJson());
 }
 
-TestSpec ExternalSpec() {
-  TestSpec s;
-  s.db = "external";
-  s.client_cmd = "./client";
-  s.external.setup = "start";
-  s.external.teardown = "stop";
-  return s;
-}
-
-TEST(ValidateExternalSpec, AcceptsACompleteSpec) {
-  EXPECT_TRUE(ValidateExternalSpec(ExternalSpec()).ok());
-  TestSpec builtin;
-  builtin.client_cmd = "./client";
-  EXPECT_TRUE(ValidateExternalSpec(builtin).ok());
-}
-
-TEST(ValidateExternalSpec, NamesWhatIsMissing) {
-  auto says = [](TestSpec s, const std::string& what) {
-    Status st = ValidateExternalSpec(s);
-    EXPECT_FALSE(st.ok()) << what;
-    EXPECT_NE(st.message().find(what), std::string::npos) << st.message();
-  };
-  TestSpec s = ExternalSpec();
-  s.client_cmd.clear();
-  says(s, "--db external needs --client-cmd");
-  s = ExternalSpec();
-  s.external.teardown.clear();
-  says(s, "--db-teardown");
-  s = ExternalSpec();
-  s.cluster = "processes";
-  says(s, "not --cluster processes");
-  s = ExternalSpec();
-  s.nemesis = {"kill"};
-  says(s, "\"kill\" and \"start\"");
-  s.external.kill = "k";
-  s.external.start = "st";
-  EXPECT_TRUE(ValidateExternalSpec(s).ok());
-  s.nemesis = {"pause"};
-  says(s, "\"pause\" and \"resume\"");
-  s.nemesis = {"partition-primary"};
-  says(s, "no notion of a primary");
-  s.nemesis = {"clock"};
-  says(s, "clock library");
-  s = ExternalSpec();
-  s.external.port = 70000;
-  says(s, "--db-port");
-  TestSpec builtin;
-  builtin.external.setup = "x";
-  says(builtin, "apply to --db external");
-}
-
 // A Remote that runs each command with /bin/sh on this machine; "downloads" are copies.
 class ShellRemote : public Remote {
  public:

@@ -88,8 +88,9 @@ class Client:
         if os.environ.get("FAULTLINE_TEST"):
             with open(os.environ["FAULTLINE_TEST"]) as f:
                 test = json.load(f)
-        self.accounts = test.get("accounts", 5)
-        self.allow_negative = test.get("allow_negative", False)
+        workload = test.get("workload", {})  # the workload's options are under it
+        self.accounts = workload.get("accounts", 5)
+        self.allow_negative = workload.get("allow_negative", False)
         self.store = Store()
 
     def store_request(self, f, key, value):

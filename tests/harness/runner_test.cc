@@ -29,12 +29,11 @@ Ran RunOnce(MemoryMode mode, double seconds, uint64_t seed) {
   spec.op_timeout = 0.05;
   spec.recovery = 0;
   spec.rate = mode == MemoryMode::kSlow ? 0 : 2000;
-  spec.ops_per_key = 50;
   spec.results_root = ::testing::TempDir() + "/faultline-runner-test";
   auto dir = CreateRunDir(spec.results_root, "t");
   EXPECT_TRUE(dir.ok()) << dir.status().message();
   MemoryDb db(mode);
-  RegisterWorkload workload(RegisterWorkloadOptions{spec.ops_per_key, 100});
+  RegisterWorkload workload(RegisterWorkloadOptions{50, 100});
   RunLog log;
   return {Runner(spec, db, workload, /*nemesis=*/nullptr, log).Run(*dir), *dir};
 }

@@ -209,14 +209,18 @@ TEST(ProcessFaultTest, ANodeThatDoesNotComeBackIsRetriedByTheNextEnd) {
 }
 
 TEST(MakeNemesisTest, NetworkFaultsNeedACluster) {
-  Status s = ValidateFaults({"kill", "partition"}, /*have_cluster=*/false);
+  NamesDb db;
+  NemesisOptions o;
+  o.faults = {"kill", "partition"};
+  auto s = MakeNemesis(o, db, /*cluster=*/nullptr, /*tools=*/nullptr);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(Has(s.message(), "--cluster processes")) << s.message();
-  EXPECT_TRUE(ValidateFaults({"kill", "pause-primary"}, false).ok());
-  EXPECT_TRUE(ValidateFaults({"partition-ring", "clock", "loss", "delay"}, true).ok());
-  Status unknown = ValidateFaults({"earthquake"}, true);
+  EXPECT_TRUE(Has(s.status().message(), "network namespaces")) << s.status().message();
+  o.faults = {"kill", "pause-primary"};
+  EXPECT_TRUE(MakeNemesis(o, db, nullptr, nullptr).ok());
+  o.faults = {"earthquake"};
+  auto unknown = MakeNemesis(o, db, nullptr, nullptr);
   ASSERT_FALSE(unknown.ok());
-  EXPECT_TRUE(Has(unknown.message(), "earthquake")) << unknown.message();
+  EXPECT_TRUE(Has(unknown.status().message(), "earthquake")) << unknown.status().message();
 }
 
 TEST(MakeNemesisTest, ClockFaultsAreRefusedWhenTheDbCannotTakeThem) {

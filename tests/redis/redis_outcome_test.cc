@@ -2,7 +2,6 @@
 
 #include "db/redis/redis_client.h"
 #include "db/redis/redis_conn.h"
-#include "db/redis/redis_spec.h"
 
 namespace faultline {
 namespace {
@@ -49,28 +48,6 @@ TEST(RedisOutcome, WaitShortOfReplicasIsInfo) {
   Completion c = RedisWaitOutcome(1, 2);
   EXPECT_EQ(c.type, OpType::kInfo);
   EXPECT_NE(c.error.find("1 of 2"), std::string::npos);
-}
-
-TEST(ValidateRedisSpec, Flags) {
-  TestSpec s;
-  s.db = "redis";
-  EXPECT_TRUE(ValidateRedisSpec(s).ok());
-  s.redis_wait = 4;
-  EXPECT_TRUE(ValidateRedisSpec(s).ok());
-  s.redis_wait = 5;
-  EXPECT_FALSE(ValidateRedisSpec(s).ok());
-  s.redis_wait = 0;
-  s.workload = "bank";
-  EXPECT_FALSE(ValidateRedisSpec(s).ok());
-  s.workload = "counter";
-  EXPECT_TRUE(ValidateRedisSpec(s).ok());
-  s.cluster = "processes";
-  Status st = ValidateRedisSpec(s);
-  EXPECT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("--cluster processes"), std::string::npos);
-  TestSpec other;
-  other.redis_wait = 1;
-  EXPECT_FALSE(ValidateRedisSpec(other).ok());
 }
 
 TEST(SentinelMaster, ParsesAddressAndConfigEpoch) {

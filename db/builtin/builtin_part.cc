@@ -1,0 +1,83 @@
+#include "db/builtin/builtin_part.h"
+
+#include "db/builtin/builtin_db.h"
+
+namespace faultline {
+namespace {
+
+Status Validate(const TestSpec& s) {
+  auto bad = [](const std::string& what) { return Status::InvalidArgument(what); };
+  const std::string replication = OptString(s.db.options, "replication");
+  const std::string read_from = OptString(s.db.options, "read_from");
+  const int64_t r = OptInt(s.db.options, "r"), w = OptInt(s.db.options, "w");
+  if (replication == "crdt" && s.workload.name != "counter") {
+    return bad("--replication crdt serves only counter add and read; the " + s.workload.name +
+               " workload's ops would all be refused (unsupported in crdt mode): use "
+               "--workload counter, or another --replication");
+  }
+  if (read_from == "any" && replication != "primary" && replication != "async") {
+    return bad("--read-from any applies to --replication primary or async (replicas answering "
+               "reads); " + replication + " has no replicas that refuse them");
+  }
+  if (r > s.cluster.nodes || w > s.cluster.nodes) {
+    return bad("--r and --w must be between 0 (majority) and --nodes");
+  }
+  if ((r || w) && replication != "quorum") return bad("--r/--w apply to --replication quorum");
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Db>> Make(const DbContext& c) {
+  const nlohmann::json& workload = c.test.workload.options;
+  BuiltinDbOptions o;
+  o.nodes = c.test.cluster.nodes;
+  o.cluster = c.cluster;
+  o.tools = c.tools;
+  o.replication = OptString(c.options, "replication");
+  o.r = static_cast<int>(OptInt(c.options, "r"));
+  o.w = static_cast<int>(OptInt(c.options, "w"));
+  o.run_dir = c.run_dir;
+  o.client.workload = c.test.workload.name;
+  o.client.accounts = workload.value("accounts", o.client.accounts);
+  o.client.allow_negative = workload.value("allow_negative", o.client.allow_negative);
+  o.client.read_from_any = OptString(c.options, "read_from") == "any";
+  o.client.seed = c.test.seed;
+  o.extra_args = OptStrings(c.options, "db_args");
+  auto db = BuiltinDb::Start(o, c.log);
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<Db>(std::move(db).value());
+}
+
+}  // namespace
+
+DbPart BuiltinDbPart() {
+  DbPart p;
+  p.name = "builtin";
+  p.description = "faultline's own replicated store, with deliberately safe and unsafe "
+                  "replication modes";
+  p.options = {
+      {.flag = "replication", .default_value = "primary",
+       .choices = {"primary", "async", "quorum", "crdt"},
+       .help = "primary (a write is acknowledged once every live replica has it), async "
+               "(acknowledged before replicas have it), quorum (r/w quorums), or crdt (counter "
+               "only: merged state, no coordination)",
+       .safety = true},
+      {.flag = "r", .type = OptionType::kInt, .default_value = 0, .min = 0, .max = 15,
+       .help = "quorum: read quorum (0: majority)", .safety = true},
+      {.flag = "w", .type = OptionType::kInt, .default_value = 0, .min = 0, .max = 15,
+       .help = "quorum: write quorum (0: majority)", .safety = true},
+      {.flag = "read-from", .default_value = "primary", .choices = {"primary", "any"},
+       .help = "primary/async: primary, or any (replicas answer reads from their own state and "
+               "clients send each read to a random node: breaks causality on purpose)",
+       .safety = true},
+      {.flag = "db-arg", .key = "db_args", .type = OptionType::kStrings,
+       .help = "an extra argument for every server, repeatable"},
+  };
+  p.supports.workloads = {"register", "bank", "counter"};
+  p.supports.clusters = {"local", "processes", "hosts"};
+  p.supports.primary = true;
+  p.validate = Validate;
+  p.make = Make;
+  return p;
+}
+
+}  // namespace faultline

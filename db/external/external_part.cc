@@ -1,0 +1,101 @@
+#include "db/external/external_part.h"
+
+#include <algorithm>
+
+#include "db/external/external_db.h"
+
+namespace faultline {
+namespace {
+
+bool Asks(const TestSpec& spec, std::initializer_list<const char*> faults) {
+  return std::any_of(spec.nemesis.faults.begin(), spec.nemesis.faults.end(),
+                     [&](const std::string& w) {
+                       return std::any_of(faults.begin(), faults.end(),
+                                          [&](const char* f) { return w == f; });
+                     });
+}
+
+// --db-commands FILE.json: its commands become the options' values.
+Status Complete(nlohmann::json& options) {
+  ExternalDbSpec e = ExternalDbSpecFromJson(options);
+  if (e.commands_file.empty()) return Status::Ok();
+  const std::string path = e.commands_file;
+  e.commands_file.clear();
+  FAULTLINE_RETURN_IF_ERROR(LoadDbCommandsFile(path, &e));
+  options = e.ToJson();
+  return Status::Ok();
+}
+
+Status Validate(const TestSpec& s) {
+  auto bad = [](const std::string& what) { return Status::InvalidArgument(what); };
+  const ExternalDbSpec e = ExternalDbSpecFromJson(s.db.options);
+  if (s.client_cmd.empty()) {
+    return bad("--db external needs --client-cmd \"PROGRAM ARGS\": faultline has no client of "
+               "its own for it (docs/external-client.md)");
+  }
+  if (e.setup.empty() || e.teardown.empty()) {
+    return bad("--db external needs --db-setup and --db-teardown (or --db-commands FILE.json "
+               "with \"setup\" and \"teardown\")");
+  }
+  if (Asks(s, {"kill"}) && (e.kill.empty() || e.start.empty())) {
+    return bad("--nemesis kill with --db external needs \"kill\" and \"start\" commands in "
+               "--db-commands FILE.json");
+  }
+  if (Asks(s, {"pause"}) && (e.pause.empty() || e.resume.empty())) {
+    return bad("--nemesis pause with --db external needs \"pause\" and \"resume\" commands in "
+               "--db-commands FILE.json");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Db>> Make(const DbContext& c) {
+  if (c.cluster == nullptr) return Status::InvalidArgument("--db external needs a cluster");
+  auto db = ExternalDb::Setup(*c.cluster, ExternalDbSpecFromJson(c.options), c.log);
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<Db>(std::move(db).value());
+}
+
+std::vector<OptionSpec> Options() {
+  const char* kFromFile = "a command of --db-commands FILE.json";
+  return {
+      {.flag = "db-setup", .key = "setup",
+       .help = "shell command run on every node over SSH to install and start the database; "
+               "{node} {address} {port} {dir} {nodes} are substituted, shell-quoted"},
+      {.flag = "db-teardown", .key = "teardown",
+       .help = "shell command run on every node to stop and wipe it"},
+      {.flag = "db-commands", .key = "commands_file",
+       .help = "a JSON file with setup, teardown and optional start, kill, pause, resume, logs, "
+               "port, timeout"},
+      {.flag = "db-port", .key = "port", .type = OptionType::kInt, .default_value = 0,
+       .min = 0, .max = 65535,
+       .help = "the port clients reach the database at on each node ({port})"},
+      {.key = "start", .help = kFromFile},
+      {.key = "kill", .help = kFromFile},
+      {.key = "pause", .help = kFromFile},
+      {.key = "resume", .help = kFromFile},
+      {.key = "logs", .type = OptionType::kStrings, .help = "files collected from each node"},
+      {.key = "timeout", .type = OptionType::kDouble, .default_value = 120.0, .min = 0.001,
+       .help = "seconds one command may take on one node"},
+  };
+}
+
+}  // namespace
+
+DbPart ExternalDbPart() {
+  DbPart p;
+  p.name = "external";
+  p.description = "any database, brought up by your own shell commands on the nodes and "
+                  "driven by your own client program (--client-cmd)";
+  p.options = Options();
+  p.supports.workloads = {"register", "bank", "counter"};
+  p.supports.clusters = {"local", "hosts"};
+  p.supports.why_not_processes =
+      "its commands run on the nodes over SSH: use --cluster local (root) or --nodes HOST,HOST,…";
+  p.supports.why_no_clock = "it does not run under faultline's clock library";
+  p.complete = Complete;
+  p.validate = Validate;
+  p.make = Make;
+  return p;
+}
+
+}  // namespace faultline

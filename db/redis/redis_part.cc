@@ -1,0 +1,52 @@
+#include "db/redis/redis_part.h"
+
+#include "db/redis/redis_db.h"
+
+namespace faultline {
+namespace {
+
+Status Validate(const TestSpec& s) {
+  const int64_t wait = OptInt(s.db.options, "redis_wait");
+  if (wait > s.cluster.nodes - 1) {
+    return Status::InvalidArgument(
+        "--redis-wait must be 0.." + std::to_string(s.cluster.nodes - 1) + " (the replicas of " +
+        std::to_string(s.cluster.nodes) + " nodes)");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Db>> Make(const DbContext& c) {
+  RedisDbOptions o;
+  o.cluster = c.cluster;
+  o.tools = c.tools;
+  o.logs_dir = c.run_dir + "/nodes";
+  o.client.workload = c.test.workload.name;
+  o.client.wait_replicas = static_cast<int>(OptInt(c.options, "redis_wait"));
+  auto db = RedisDb::Start(o, c.log);
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<Db>(std::move(db).value());
+}
+
+}  // namespace
+
+DbPart RedisDbPart() {
+  DbPart p;
+  p.name = "redis";
+  p.description = "Redis 7: a primary with asynchronous replicas, failover by Sentinel";
+  p.options = {
+      {.flag = "redis-wait", .type = OptionType::kInt, .default_value = 0, .min = 0, .max = 14,
+       .help = "after each write, WAIT for this many replicas to acknowledge it (fewer by the "
+               "deadline: info)",
+       .safety = true},
+  };
+  p.supports.workloads = {"register", "counter"};
+  p.supports.clusters = {"local", "hosts"};
+  p.supports.why_not_processes = "--cluster processes has no per-node addresses for its servers "
+                                 "and Sentinels";
+  p.supports.primary = true;
+  p.validate = Validate;
+  p.make = Make;
+  return p;
+}
+
+}  // namespace faultline
