@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "report/problems.h"
+#include "report/test_facts.h"
 
 namespace faultline {
 namespace {
@@ -46,6 +47,27 @@ TEST(ProblemsHtml, DrawsTheFirstInFullAndListsTheRest) {
   EXPECT_NE(html.find("3 more"), std::string::npos);
   EXPECT_NE(html.find("data-op=\"14\""), std::string::npos);  // the last one's op, linked
   EXPECT_EQ(ProblemsHtml({}, 2), "");
+}
+
+// test.json as written since each part's options live under it, and as written before.
+TEST(FlattenParts, ReadsBothShapesOfTestJson) {
+  const nlohmann::json now = {{"db", {{"name", "builtin"}, {"replication", "quorum"}, {"r", 1}}},
+                              {"workload", {{"name", "bank"}, {"accounts", 4}}},
+                              {"nodes", 3}};
+  const nlohmann::json flat = FlattenParts(now);
+  EXPECT_EQ(flat["db"], "builtin");
+  EXPECT_EQ(flat["replication"], "quorum");
+  EXPECT_EQ(flat["r"], 1);
+  EXPECT_EQ(flat["workload"], "bank");
+  EXPECT_EQ(flat["accounts"], 4);
+  const nlohmann::json before = {{"db", "etcd"}, {"workload", "register"}, {"nodes", 3}};
+  EXPECT_EQ(FlattenParts(before), before);
+}
+
+TEST(OptionsHtml, ShowsEachPartsOptionsUnderItsName) {
+  const std::string h = OptionsHtml({{"db", {{"name", "etcd"}, {"read_consistency", "serializable"}}}});
+  EXPECT_NE(h.find("db.read_consistency"), std::string::npos) << h;
+  EXPECT_NE(h.find("serializable"), std::string::npos) << h;
 }
 
 TEST(OverallVerdict, IsNotCheckedWithoutResults) {
