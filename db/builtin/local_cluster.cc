@@ -13,7 +13,7 @@
 #include <system_error>
 #include <thread>
 
-#include "db/builtin/net.h"
+#include "db/builtin/server/net.h"
 #include "db/builtin/store_client.h"
 
 namespace faultline {

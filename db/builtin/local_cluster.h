@@ -17,7 +17,7 @@
 
 #include "core/status.h"
 #include "db/builtin/child_process.h"
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/protocol.h"
 #include "db/builtin/store_nodes.h"
 
 namespace faultline {

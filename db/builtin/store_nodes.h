@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/protocol.h"
 
 namespace faultline {
 

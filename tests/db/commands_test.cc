@@ -1,13 +1,13 @@
 // The store's ops without processes: parsing the new client ops, deciding each op on given
-// values (db/builtin/commands.h), and log entries that change several keys at once.
-#include "db/builtin/commands.h"
+// values (db/builtin/server/commands.h), and log entries that change several keys at once.
+#include "db/builtin/server/commands.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <map>
 
-#include "db/builtin/store_log.h"
+#include "db/builtin/server/store_log.h"
 
 namespace faultline {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "db/builtin/node_options.h"
+#include "db/builtin/server/node_options.h"
 #include "tests/db/cluster_fixture.h"
 
 namespace faultline {

@@ -1,15 +1,15 @@
 // The wire protocol without processes: request parsing, endpoint and peer flags, the
 // server's handling of malformed lines (through StoreServer::HandleLine and a fake engine),
 // and the client's reading of whatever comes back (fuzzed too: fuzz/store_reply_fuzzer.cc).
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/protocol.h"
 
 #include <gtest/gtest.h>
 
 #include <limits>
 
-#include "db/builtin/file_logger.h"
+#include "db/builtin/server/file_logger.h"
 #include "db/builtin/store_client.h"
-#include "db/builtin/store_server.h"
+#include "db/builtin/server/store_server.h"
 
 namespace faultline {
 namespace {

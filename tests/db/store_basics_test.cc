@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "db/builtin/net.h"
+#include "db/builtin/server/net.h"
 #include "tests/db/cluster_fixture.h"
 
 namespace faultline {

@@ -1,5 +1,5 @@
 // StoreLog and AppendFile: what a restarted node finds in its data directory.
-#include "db/builtin/store_log.h"
+#include "db/builtin/server/store_log.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

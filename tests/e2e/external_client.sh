@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # client process ~0.5 s of start-up).
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || fail "no python3"
 CLIENT="$PYTHON $HERE/../external/store_client.py"
-STORE=$(cd "$(dirname "$FAULTLINE")/.." && pwd)/db/builtin/faultline-store
+STORE=$(cd "$(dirname "$FAULTLINE")/.." && pwd)/db/builtin/server/faultline-store
 [[ -x $STORE ]] || fail "no faultline-store at $STORE"
 
 # No client process of ours may survive a run.

@@ -1,4 +1,4 @@
-#include "db/builtin/crdt_engine.h"
+#include "db/builtin/server/crdt_engine.h"
 
 #include <system_error>
 

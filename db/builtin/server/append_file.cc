@@ -1,4 +1,4 @@
-#include "db/builtin/append_file.h"
+#include "db/builtin/server/append_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "core/status.h"
-#include "db/builtin/net.h"
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/net.h"
+#include "db/builtin/server/protocol.h"
 
 namespace faultline {
 

@@ -5,7 +5,7 @@
 // There are no votes: this is deliberately weaker than Raft (README.md, "async").
 #include <algorithm>
 
-#include "db/builtin/primary_backup_engine.h"
+#include "db/builtin/server/primary_backup_engine.h"
 
 namespace faultline {
 

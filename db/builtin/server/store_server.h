@@ -13,10 +13,10 @@
 #include <string>
 #include <string_view>
 
-#include "db/builtin/file_logger.h"
-#include "db/builtin/net.h"
-#include "db/builtin/node_options.h"
-#include "db/builtin/store_engine.h"
+#include "db/builtin/server/file_logger.h"
+#include "db/builtin/server/net.h"
+#include "db/builtin/server/node_options.h"
+#include "db/builtin/server/store_engine.h"
 
 namespace faultline {
 

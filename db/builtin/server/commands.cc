@@ -1,4 +1,4 @@
-#include "db/builtin/commands.h"
+#include "db/builtin/server/commands.h"
 
 namespace faultline {
 

@@ -16,11 +16,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "db/builtin/append_file.h"
-#include "db/builtin/file_logger.h"
-#include "db/builtin/node_options.h"
-#include "db/builtin/peer_client.h"
-#include "db/builtin/store_engine.h"
+#include "db/builtin/server/append_file.h"
+#include "db/builtin/server/file_logger.h"
+#include "db/builtin/server/node_options.h"
+#include "db/builtin/server/peer_client.h"
+#include "db/builtin/server/store_engine.h"
 
 namespace faultline {
 

@@ -1,4 +1,4 @@
-#include "db/builtin/node_options.h"
+#include "db/builtin/server/node_options.h"
 
 #include <set>
 

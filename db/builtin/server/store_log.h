@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "db/builtin/append_file.h"
-#include "db/builtin/commands.h"
+#include "db/builtin/server/append_file.h"
+#include "db/builtin/server/commands.h"
 
 namespace faultline {
 

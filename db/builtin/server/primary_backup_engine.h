@@ -26,11 +26,11 @@
 #include <thread>
 #include <vector>
 
-#include "db/builtin/file_logger.h"
-#include "db/builtin/node_options.h"
-#include "db/builtin/peer_client.h"
-#include "db/builtin/store_engine.h"
-#include "db/builtin/store_log.h"
+#include "db/builtin/server/file_logger.h"
+#include "db/builtin/server/node_options.h"
+#include "db/builtin/server/peer_client.h"
+#include "db/builtin/server/store_engine.h"
+#include "db/builtin/server/store_log.h"
 
 namespace faultline {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/protocol.h"
 
 namespace faultline {
 

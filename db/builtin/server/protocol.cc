@@ -1,4 +1,4 @@
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/protocol.h"
 
 #include <limits>
 

@@ -2,7 +2,7 @@
 // entries, heartbeats and read-confirmation rounds) and folds the replies into Progress.
 #include <algorithm>
 
-#include "db/builtin/primary_backup_engine.h"
+#include "db/builtin/server/primary_backup_engine.h"
 
 namespace faultline {
 

@@ -1,4 +1,4 @@
-#include "db/builtin/store_server.h"
+#include "db/builtin/server/store_server.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "db/builtin/peer_client.h"
+#include "db/builtin/server/peer_client.h"
 
 #include <poll.h>
 

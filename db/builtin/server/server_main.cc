@@ -12,12 +12,12 @@
 #include <memory>
 #include <thread>
 
-#include "db/builtin/crdt_engine.h"
-#include "db/builtin/file_logger.h"
-#include "db/builtin/node_options.h"
-#include "db/builtin/primary_backup_engine.h"
-#include "db/builtin/quorum_engine.h"
-#include "db/builtin/store_server.h"
+#include "db/builtin/server/crdt_engine.h"
+#include "db/builtin/server/file_logger.h"
+#include "db/builtin/server/node_options.h"
+#include "db/builtin/server/primary_backup_engine.h"
+#include "db/builtin/server/quorum_engine.h"
+#include "db/builtin/server/store_server.h"
 
 namespace faultline {
 namespace {

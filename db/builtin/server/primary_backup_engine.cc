@@ -1,4 +1,4 @@
-#include "db/builtin/primary_backup_engine.h"
+#include "db/builtin/server/primary_backup_engine.h"
 
 #include <algorithm>
 

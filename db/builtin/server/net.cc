@@ -1,4 +1,4 @@
-#include "db/builtin/net.h"
+#include "db/builtin/server/net.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
-#include "db/builtin/store_log.h"
+#include "db/builtin/server/store_log.h"
 
 #include <fstream>
 #include <system_error>
 
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/protocol.h"
 
 namespace faultline {
 

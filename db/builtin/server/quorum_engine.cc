@@ -1,4 +1,4 @@
-#include "db/builtin/quorum_engine.h"
+#include "db/builtin/server/quorum_engine.h"
 
 #include <time.h>
 
@@ -6,7 +6,7 @@
 #include <atomic>
 #include <system_error>
 
-#include "db/builtin/commands.h"
+#include "db/builtin/server/commands.h"
 
 namespace faultline {
 

@@ -1,4 +1,4 @@
-#include "db/builtin/file_logger.h"
+#include "db/builtin/server/file_logger.h"
 
 #include <fcntl.h>
 #include <unistd.h>

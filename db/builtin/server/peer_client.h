@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "db/builtin/net.h"
-#include "db/builtin/node_options.h"
+#include "db/builtin/server/net.h"
+#include "db/builtin/server/node_options.h"
 
 namespace faultline {
 
