@@ -119,8 +119,11 @@ std::vector<std::string> LocalCluster::ArgsLocked(const Node& node) const {
 }
 
 Status LocalCluster::StartLocked(Node& node) {
-  Result<std::unique_ptr<ChildProcess>> child =
-      ChildProcess::Spawn(ArgsLocked(node), node.dir / "stdout.log", lifeline_read_);
+  ChildOptions o;
+  o.argv = ArgsLocked(node);
+  o.output_path = (node.dir / "stdout.log").string();
+  o.lifeline_fd = lifeline_read_;
+  Result<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(o);
   if (!child.ok()) return Status::IoError(node.name + ": " + child.status().message());
   node.process = std::move(*child);
   node.paused = false;

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "db/builtin/child_process.h"
+#include "control/child_process.h"
 #include "db/builtin/server/protocol.h"
 #include "db/builtin/store_nodes.h"
 
