@@ -210,19 +210,19 @@ Status LocalCluster::Resume(const std::string& name) {
   return Status::Ok();
 }
 
-std::vector<NodeEndpoint> LocalCluster::Endpoints() const {
+std::vector<NodeAddress> LocalCluster::Endpoints() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<NodeEndpoint> out;
-  for (const Node& n : nodes_) out.push_back(NodeEndpoint{n.name, kHost, n.port});
+  std::vector<NodeAddress> out;
+  for (const Node& n : nodes_) out.push_back(NodeAddress{n.name, kHost, n.port});
   return out;
 }
 
 Result<std::string> LocalCluster::Primary() {
-  std::vector<NodeEndpoint> live;
+  std::vector<NodeAddress> live;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Node& n : nodes_) {
-      if (n.process != nullptr && !n.paused) live.push_back(NodeEndpoint{n.name, kHost, n.port});
+      if (n.process != nullptr && !n.paused) live.push_back(NodeAddress{n.name, kHost, n.port});
     }
   }
   return FindPrimary(options_.replication, live);

@@ -60,7 +60,7 @@ class ClusterTest : public ::testing::Test {
 
   static std::unique_ptr<StoreClient> ClientFor(const LocalCluster& cluster,
                                                 const std::string& node) {
-    for (const NodeEndpoint& e : cluster.Endpoints()) {
+    for (const NodeAddress& e : cluster.Endpoints()) {
       if (e.name != node) continue;
       Result<std::unique_ptr<StoreClient>> client =
           StoreClient::Connect(e.host, e.port, std::chrono::milliseconds(1000));

@@ -17,7 +17,7 @@ class LocalClusterTest : public ClusterTest {
  protected:
   static std::vector<pid_t> Pids(const LocalCluster& cluster) {
     std::vector<pid_t> pids;
-    for (const NodeEndpoint& e : cluster.Endpoints()) pids.push_back(cluster.Pid(e.name));
+    for (const NodeAddress& e : cluster.Endpoints()) pids.push_back(cluster.Pid(e.name));
     return pids;
   }
   static void ExpectGone(const std::vector<pid_t>& pids) {

@@ -76,7 +76,7 @@ TEST_P(NonPrimaryTest, RefusesUpFrontWithAHint) {
 TEST_P(StoreBasicsTest, MalformedRequestsGetErrorsAndTheNodeKeepsServing) {
   auto cluster = StartCluster(GetParam().mode, GetParam().nodes);
   ASSERT_NE(cluster, nullptr);
-  const NodeEndpoint n1 = cluster->Endpoints()[0];
+  const NodeAddress n1 = cluster->Endpoints()[0];
   auto sock = ConnectTcp(TcpEndpoint{n1.host, n1.port}, Soon());
   ASSERT_TRUE(sock.ok());
   LineConnection conn(std::move(*sock));

@@ -187,7 +187,7 @@ class ShellCluster : public Cluster {
     remotes_.resize(nodes_.size());
   }
   std::string Describe() const override { return "shell cluster"; }
-  const std::vector<ClusterNode>& nodes() const override { return nodes_; }
+  const std::vector<NodeAddress>& nodes() const override { return nodes_; }
   Remote& remote(size_t i) override { return remotes_[i]; }
   std::string control_address() const override { return "10.1.0.254"; }
   bool local() const override { return true; }
@@ -195,7 +195,7 @@ class ShellCluster : public Cluster {
 
  private:
   fs::path root_;
-  std::vector<ClusterNode> nodes_;
+  std::vector<NodeAddress> nodes_;
   std::vector<ShellRemote> remotes_;
 };
 
