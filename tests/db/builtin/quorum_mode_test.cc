@@ -2,7 +2,7 @@
 // a read followed by a write, so two cas ops from the same value can both succeed.
 #include <gtest/gtest.h>
 
-#include "tests/db/cluster_fixture.h"
+#include "tests/db/builtin/cluster_fixture.h"
 
 namespace faultline {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include "tests/db/cluster_fixture.h"
+#include "tests/db/builtin/cluster_fixture.h"
 
 namespace faultline {
 namespace {

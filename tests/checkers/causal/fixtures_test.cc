@@ -21,7 +21,7 @@ struct Expected {
   std::vector<int64_t> ops;  // history indices of the invokes involved
 };
 
-// What each invalid fixture must report (see tests/causal/make_fixtures.py for the histories).
+// What each invalid fixture must report (see tests/checkers/causal/make_fixtures.py for the histories).
 const std::map<std::string, Expected>& ExpectedViolations() {
   static const std::map<std::string, Expected> kTable = {
       {"invalid-read-your-writes", {"read-your-writes", {0, 2}}},

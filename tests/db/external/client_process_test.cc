@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/external/process_util.h"
+#include "tests/db/external/process_util.h"
 
 namespace faultline {
 namespace {

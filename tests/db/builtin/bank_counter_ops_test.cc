@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "core/random.h"
-#include "tests/db/cluster_fixture.h"
+#include "tests/db/builtin/cluster_fixture.h"
 
 namespace faultline {
 namespace {

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/external/external_protocol.h"
-#include "tests/external/process_util.h"
+#include "tests/db/external/process_util.h"
 #include "tests/harness/fake_db.h"
 
 namespace faultline {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Regenerates tests/fixtures/counter/*.jsonl (run from anywhere); tests/counter/fixtures_test.cc
+# Regenerates tests/fixtures/counter/*.jsonl (run from anywhere); tests/checkers/counter/fixtures_test.cc
 # lists what each file must report. Files with "eventual" in the name are checked with
 # --consistency eventual, the others as linearizable. A history is a list of events: I(p, f, v)
 # invokes, O/F/N(p, f, v) complete ok/fail/info, NEM(f) is a nemesis op; FINAL(p, node, v) is a

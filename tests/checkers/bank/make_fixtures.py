@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Regenerates tests/fixtures/bank/*.jsonl (run from anywhere); tests/bank/fixtures_test.cc lists
+# Regenerates tests/fixtures/bank/*.jsonl (run from anywhere); tests/checkers/bank/fixtures_test.cc lists
 # what each invalid file must report. Every fixture is a bank of 3 accounts holding 30 in total.
 # A history is a list of events: I(p, f, v) invokes, O/F/N(p, f, v) complete ok/fail/info,
 # NEM(f, v) is a nemesis op. Lines are 1 ms apart; the line number is the op index.

@@ -2,7 +2,7 @@
 // primary acknowledged but had not yet shipped are gone.
 #include <gtest/gtest.h>
 
-#include "tests/db/cluster_fixture.h"
+#include "tests/db/builtin/cluster_fixture.h"
 
 namespace faultline {
 namespace {

@@ -20,7 +20,7 @@ const std::string kDir = std::string(FAULTLINE_SOURCE_DIR) + "/tests/fixtures/co
 
 using Problems = std::vector<std::pair<std::string, std::vector<int64_t>>>;  // name, op indices
 
-// What each fixture must report, if anything (see tests/counter/make_fixtures.py).
+// What each fixture must report, if anything (see tests/checkers/counter/make_fixtures.py).
 const std::map<std::string, Problems>& ExpectedProblems() {
   static const std::map<std::string, Problems> kTable = {
       {"invalid-out-of-bounds-stale-read", {{"out-of-bounds", {2}}}},

@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "nemesis/clock/clock_file.h"
-#include "tests/nemesis_tools/subprocess.h"
-#include "tests/nemesis_tools/temp_dir.h"
+#include "tests/nemesis/tools/subprocess.h"
+#include "tests/nemesis/tools/temp_dir.h"
 
 namespace faultline {
 namespace {

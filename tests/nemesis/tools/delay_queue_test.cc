@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "nemesis/delayd/delayd_options.h"
-#include "tests/nemesis_tools/subprocess.h"
+#include "tests/nemesis/tools/subprocess.h"
 
 namespace faultline {
 namespace {

@@ -9,7 +9,7 @@
 
 #include <fstream>
 
-#include "tests/nemesis_tools/temp_dir.h"
+#include "tests/nemesis/tools/temp_dir.h"
 
 namespace faultline {
 namespace {

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "db/builtin/server/net.h"
-#include "tests/db/cluster_fixture.h"
+#include "tests/db/builtin/cluster_fixture.h"
 
 namespace faultline {
 namespace {

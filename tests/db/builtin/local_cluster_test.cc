@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <fstream>
 
-#include "tests/db/cluster_fixture.h"
+#include "tests/db/builtin/cluster_fixture.h"
 
 namespace faultline {
 namespace {

@@ -19,7 +19,7 @@ const std::string kDir = std::string(FAULTLINE_SOURCE_DIR) + "/tests/fixtures/ba
 
 using BadReads = std::vector<std::pair<std::string, int64_t>>;  // kind, op index of the read
 
-// What each invalid fixture must report (see tests/bank/make_fixtures.py for the histories).
+// What each invalid fixture must report (see tests/checkers/bank/make_fixtures.py for the histories).
 const std::map<std::string, BadReads>& ExpectedBadReads() {
   static const std::map<std::string, BadReads> kTable = {
       {"invalid-wrong-total", {{"wrong-total", 4}}},

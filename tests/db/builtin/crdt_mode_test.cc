@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "db/builtin/server/node_options.h"
-#include "tests/db/cluster_fixture.h"
+#include "tests/db/builtin/cluster_fixture.h"
 
 namespace faultline {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/nemesis_tools/subprocess.h"
-#include "tests/nemesis_tools/temp_dir.h"
+#include "tests/nemesis/tools/subprocess.h"
+#include "tests/nemesis/tools/temp_dir.h"
 
 namespace faultline {
 namespace {
