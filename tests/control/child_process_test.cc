@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "control/local_command.h"
+#include "tests/nemesis/tools/temp_dir.h"
 
 namespace faultline {
 namespace {
@@ -21,17 +22,11 @@ using std::chrono::milliseconds;
 
 class ChildProcessTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("faultline-child-process-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Read(const std::string& name) {
-    std::ifstream in(dir_ / name);
+    std::ifstream in(dir_.File(name));
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
-  std::filesystem::path dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(ChildProcessTest, AMissingProgramIsNamed) {
@@ -50,7 +45,7 @@ TEST_F(ChildProcessTest, AMissingProgramIsNamed) {
 }
 
 TEST_F(ChildProcessTest, AnExecTheKernelRefusesIsAnErrorNotAChildThatExited) {
-  const std::filesystem::path junk = dir_ / "junk";
+  const std::filesystem::path junk = dir_.File("junk");
   std::ofstream(junk) << "\x7f"
                          "ELF not really\n";
   ::chmod(junk.c_str(), 0755);
@@ -66,7 +61,7 @@ TEST_F(ChildProcessTest, OutputAndStderrAreAppendedAndTheLifelineIsDescriptor3) 
   ASSERT_EQ(::pipe2(lifeline, O_CLOEXEC), 0);
   ChildOptions o;
   o.argv = {"/bin/sh", "-c", "echo out; echo err >&2; echo x >&3 && echo lifeline"};
-  o.output_path = (dir_ / "out.log").string();
+  o.output_path = dir_.File("out.log");
   o.lifeline_fd = lifeline[1];
   auto child = ChildProcess::Spawn(o);
   ASSERT_TRUE(child.ok()) << child.status().message();
