@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # faultline-delayd's figures (bench/README.md, "Packet delay"): round trips with and without
 # the daemon, and how many packets per second it can hold and release. Two network namespaces
-# on a veth pair (tests/nemesis_tools/netns_pair.sh); torn down on exit. Needs root.
+# on a veth pair (tests/nemesis/tools/netns_pair.sh); torn down on exit. Needs root.
 # usage: bash bench/bench_delayd.sh BUILD_DIR [SECONDS (3)]
 set -euo pipefail
 BUILD=${1:?usage: bench_delayd.sh BUILD_DIR [SECONDS]}
 SECONDS_PER_RUN=${2:-3}
 DELAYD=$BUILD/nemesis/delayd/faultline-delayd
-PROBE=$BUILD/tests/nemesis_tools/nemesis_tools_net_probe
+PROBE=$BUILD/tests/nemesis/tools/nemesis_tools_net_probe
 [[ -x $DELAYD && -x $PROBE ]] || { echo "build faultline-delayd nemesis_tools_net_probe in $BUILD first"; exit 3; }
 [[ $(id -u) -eq 0 ]] || { echo "needs root"; exit 3; }
 
-source "$(dirname "$0")/../tests/nemesis_tools/netns_pair.sh"
+source "$(dirname "$0")/../tests/nemesis/tools/netns_pair.sh"
 TMP=$(mktemp -d /tmp/faultline-bench-delayd.XXXXXX)
 PIDS=()   # background processes still running; reaped ones are removed (their ids may be reused)
 forget() { local p keep=(); for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done; PIDS=("${keep[@]}"); }

@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   }
   std::string endpoints;
   for (const auto& n : (*cluster)->nodes()) {
-    endpoints += (endpoints.empty() ? "" : ",") + n.address + ":" + std::to_string(EtcdDb::kClientPort);
+    endpoints += (endpoints.empty() ? "" : ",") + n.host + ":" + std::to_string(EtcdDb::kClientPort);
   }
   std::unique_ptr<EtcdDb> db = start_etcd();
   const std::string cmd = "ETCDCTL_API=3 etcdctl --endpoints=" + endpoints +

@@ -6,20 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "control/node_address.h"
 #include "control/remote.h"
 
 namespace faultline {
-
-struct ClusterNode {
-  std::string name;     // n1..nN locally; the host name given by the user otherwise
-  std::string address;  // IPv4 address the other nodes and the control host reach it at
-};
 
 class Cluster {
  public:
   virtual ~Cluster() = default;
   virtual std::string Describe() const = 0;  // "local cluster fl-ab12 (5 nodes, 10.77.3.0/24)"
-  virtual const std::vector<ClusterNode>& nodes() const = 0;
+  // Each node's name and host (port 0).
+  virtual const std::vector<NodeAddress>& nodes() const = 0;
   // The SSH session to nodes()[i].
   virtual Remote& remote(size_t i) = 0;
   // The address the nodes see the control host (faultline) as. Partitions never cut it.

@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,65 +9,49 @@
 #include <cstring>
 #include <fstream>
 
-extern char** environ;
-
 namespace faultline {
 namespace {
 
-struct Pipe {
-  int fd[2] = {-1, -1};
-  ~Pipe() {
-    for (int f : fd) {
-      if (f >= 0) ::close(f);
+// Feeds `input` to the child's stdin and drains its stdout and stderr until both reach EOF.
+void Pump(ChildProcess& child, const std::string& input, LocalResult* r) {
+  using S = ChildProcess::Stream;
+  size_t written = 0;
+  if (input.empty()) child.Close(S::kStdin);
+  char buf[65536];
+  while (child.fd(S::kStdout) >= 0 || child.fd(S::kStderr) >= 0) {
+    pollfd fds[3] = {{child.fd(S::kStdout), POLLIN, 0},
+                     {child.fd(S::kStderr), POLLIN, 0},
+                     {child.fd(S::kStdin), POLLOUT, 0}};
+    if (::poll(fds, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
+      const ssize_t n =
+          ::write(child.fd(S::kStdin), input.data() + written, input.size() - written);
+      if (n > 0) written += size_t(n);
+      if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) {
+        child.Close(S::kStdin);
+      }
+    }
+    const S streams[2] = {S::kStdout, S::kStderr};
+    std::string* sinks[2] = {&r->out, &r->err};
+    for (int i = 0; i < 2; ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = ::read(child.fd(streams[i]), buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, size_t(n));
+      } else if (n == 0 || errno != EINTR) {
+        child.Close(streams[i]);
+      }
     }
   }
-  void Close(int i) {
-    if (fd[i] >= 0) ::close(fd[i]);
-    fd[i] = -1;
-  }
-};
-
-std::vector<char*> CArgv(const std::vector<std::string>& argv) {
-  std::vector<char*> out;
-  for (const auto& a : argv) out.push_back(const_cast<char*>(a.c_str()));
-  out.push_back(nullptr);
-  return out;
 }
 
 int DecodeWaitStatus(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
-}
-
-// Feeds `input` to fd in[1] and drains out/err until both reach EOF.
-void Pump(Pipe& in, Pipe& out, Pipe& err, const std::string& input, LocalResult* r) {
-  size_t written = 0;
-  if (input.empty()) in.Close(1);
-  char buf[65536];
-  while (out.fd[0] >= 0 || err.fd[0] >= 0) {
-    pollfd fds[3] = {{out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}, {in.fd[1], POLLOUT, 0}};
-    if (::poll(fds, 3, -1) < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    if (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
-      const ssize_t n = ::write(in.fd[1], input.data() + written, input.size() - written);
-      if (n > 0) written += size_t(n);
-      if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) in.Close(1);
-    }
-    Pipe* pipes[2] = {&out, &err};
-    std::string* sinks[2] = {&r->out, &r->err};
-    for (int i = 0; i < 2; ++i) {
-      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      const ssize_t n = ::read(pipes[i]->fd[0], buf, sizeof buf);
-      if (n > 0) {
-        sinks[i]->append(buf, size_t(n));
-      } else if (n == 0 || errno != EINTR) {
-        pipes[i]->Close(0);
-      }
-    }
-  }
 }
 
 }  // namespace
@@ -81,47 +63,27 @@ std::string DescribeArgv(const std::vector<std::string>& argv) {
 }
 
 Result<LocalResult> RunLocal(const std::vector<std::string>& argv, const std::string& input) {
-  Pipe in, out, err;
-  if (::pipe2(in.fd, O_CLOEXEC) != 0 || ::pipe2(out.fd, O_CLOEXEC) != 0 ||
-      ::pipe2(err.fd, O_CLOEXEC) != 0) {
-    return Status::IoError("cannot create pipes to run `" + DescribeArgv(argv) +
-                           "`: " + std::strerror(errno));
+  if (!argv.empty() && argv[0].find('/') == std::string::npos && FindInPath(argv[0]).empty()) {
+    return Status::IoError("cannot run `" + DescribeArgv(argv) + "`: " + std::strerror(ENOENT) +
+                           " (is " + argv[0] + " installed and in PATH?)");
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
-  pid_t pid = -1;
-  std::vector<char*> cargv = CArgv(argv);
-  const int rc = ::posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    return Status::IoError("cannot run `" + DescribeArgv(argv) + "`: " + std::strerror(rc) +
-                           (rc == ENOENT ? " (is " + argv[0] + " installed and in PATH?)" : ""));
+  ChildOptions o;
+  o.argv = argv;
+  o.pipe_stdin = o.pipe_stdout = o.pipe_stderr = true;
+  o.group = ChildGroup::kInherit;
+  Result<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(o);
+  if (!child.ok()) {
+    return Status::IoError("cannot run `" + DescribeArgv(argv) + "`: " + child.status().message());
   }
-  in.Close(0);
-  out.Close(1);
-  err.Close(1);
-  ::fcntl(in.fd[1], F_SETFL, O_NONBLOCK);  // never block on stdin while the child's output waits
-  // A child that exits without reading its stdin must not kill us with SIGPIPE; writes to a
-  // closed pipe then fail with EPIPE, which Pump handles. MSG_NOSIGNAL does not exist for
-  // pipes, so the signal is blocked for this thread while pumping.
-  sigset_t pipe_set, old_set;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+  // never block on stdin while the child's output waits
+  ::fcntl((*child)->fd(ChildProcess::kStdin), F_SETFL, O_NONBLOCK);
   LocalResult r;
-  Pump(in, out, err, input, &r);
-  // Consume a SIGPIPE raised while blocked so it is not delivered when unblocking.
-  timespec zero{0, 0};
-  while (sigtimedwait(&pipe_set, nullptr, &zero) > 0) {
+  {
+    // A child that exits without reading its stdin must not kill us with SIGPIPE.
+    SigpipeBlocked blocked;
+    Pump(**child, input, &r);
   }
-  pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  r.exit_status = DecodeWaitStatus(status);
+  r.exit_status = DecodeWaitStatus((*child)->Wait());
   return r;
 }
 
@@ -139,44 +101,17 @@ Result<std::string> RunLocalChecked(const std::vector<std::string>& argv,
 }
 
 Result<pid_t> SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  sigset_t defaults;
-  sigfillset(&defaults);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  std::vector<char*> cargv = CArgv(argv);
-  const int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), environ);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    return Status::IoError("cannot start `" + DescribeArgv(argv) + "`: " + std::strerror(rc));
+  ChildOptions o;
+  o.argv = argv;
+  o.output_path = log_path;
+  o.file_mode = 0600;
+  o.group = ChildGroup::kNewSession;
+  Result<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(o);
+  if (!child.ok()) {
+    return Status::IoError("cannot start `" + DescribeArgv(argv) +
+                           "`: " + child.status().message());
   }
-  return pid;
-}
-
-bool IsOwnChild(pid_t pid) {
-  if (pid <= 0) return false;
-  siginfo_t info{};
-  return ::waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0;
-}
-
-void ReapIfChild(pid_t pid) {
-  if (pid <= 0) return;
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) < 0 && errno == EINTR) {
-  }
+  return (*child)->Release();
 }
 
 std::string ReadFirstLine(const std::string& path) {

@@ -1,5 +1,7 @@
 // Running programs on the control host (ip, ssh-keygen, the sshd launcher) with their
-// output captured, and starting long-lived detached daemons. Thread-safe: no shared state.
+// output captured, and starting long-lived detached daemons, on ChildProcess
+// (control/child_process.h, which also has ReapIfChild and IsOwnChild). Thread-safe: no
+// shared state.
 #pragma once
 
 #include <sys/types.h>
@@ -7,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "control/child_process.h"
 #include "core/status.h"
 
 namespace faultline {
@@ -30,11 +33,6 @@ Result<std::string> RunLocalChecked(const std::vector<std::string>& argv,
 // `log_path`. Returns its PID. The caller does not have to wait for it: if the caller exits
 // first it is reparented; ReapIfChild collects it otherwise.
 Result<pid_t> SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path);
-
-// Collects `pid` if it is an exited child of this process (no zombie left); no-op otherwise.
-void ReapIfChild(pid_t pid);
-// True when `pid` is a child of this process (running or exited, not yet collected).
-bool IsOwnChild(pid_t pid);
 
 // The first line of a file on the control host (a /proc or /sys entry), without its newline;
 // "" if it cannot be read.

@@ -53,7 +53,7 @@ class NetnsCluster final : public Cluster {
   ~NetnsCluster() override;
 
   std::string Describe() const override;  // "local cluster NAME (5 nodes, 10.77.3.0/24)"
-  const std::vector<ClusterNode>& nodes() const override { return nodes_; }
+  const std::vector<NodeAddress>& nodes() const override { return nodes_; }
   Remote& remote(size_t i) override { return *remotes_.at(i); }
   std::string control_address() const override { return state_.control_address; }
   bool local() const override { return true; }
@@ -80,7 +80,7 @@ class NetnsCluster final : public Cluster {
   NetnsClusterState state_;
   const std::string state_root_;
   bool owned_;
-  std::vector<ClusterNode> nodes_;
+  std::vector<NodeAddress> nodes_;
   std::vector<std::unique_ptr<SshRemote>> remotes_;
 };
 

@@ -46,7 +46,7 @@ class RemoteCluster final : public Cluster {
   const std::vector<std::string>& leftovers() const { return leftovers_; }
 
   std::string Describe() const override;  // "remote cluster (3 hosts: db1, db2, db3)"
-  const std::vector<ClusterNode>& nodes() const override { return nodes_; }
+  const std::vector<NodeAddress>& nodes() const override { return nodes_; }
   Remote& remote(size_t i) override { return *remotes_.at(i); }
   // The local address of the SSH connection to the first host.
   std::string control_address() const override { return control_address_; }
@@ -56,7 +56,7 @@ class RemoteCluster final : public Cluster {
  private:
   RemoteCluster() = default;
 
-  std::vector<ClusterNode> nodes_;
+  std::vector<NodeAddress> nodes_;
   std::vector<std::unique_ptr<SshRemote>> remotes_;
   std::string control_address_;
   std::vector<std::string> node_dirs_;

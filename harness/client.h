@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "control/node_address.h"
 #include "core/history.h"
 #include "core/status.h"
 #include "core/value.h"
@@ -47,14 +48,6 @@ struct Completion {
     return {OpType::kFail, Value(), std::move(error), "", unavailable};
   }
   static Completion Info(std::string error) { return {OpType::kInfo, Value(), std::move(error)}; }
-};
-
-// Where a client reaches one node's database, for clients faultline does not implement
-// itself (db/external/: told to an external client program in FAULTLINE_NODES).
-struct NodeAddress {
-  std::string name;  // the node, as in Db::Nodes()
-  std::string host;  // an address the control host reaches it at
-  uint16_t port = 0;
 };
 
 class Client {
@@ -95,8 +88,10 @@ class Db {
   virtual std::optional<std::string> Primary() = 0;
   // Copies each node's logs into dir/<node>/.
   virtual Status CollectLogs(const std::string& dir) = 0;
-  // Each node's client endpoint, in Nodes() order; Unsupported when the database does not
-  // say (then --client-cmd cannot be used with it).
+  // Where a client reaches each node's database (name as in Nodes(), host, port), in Nodes()
+  // order, for clients faultline does not implement itself (db/external/: told to an external
+  // client program in FAULTLINE_NODES); Unsupported when the database does not say (then
+  // --client-cmd cannot be used with it).
   virtual Result<std::vector<NodeAddress>> ClientEndpoints() const {
     return Status::Unsupported(Describe() + " does not say where clients reach its nodes");
   }

@@ -83,7 +83,7 @@ Status NodeNetwork::SetPartition(const Grudge& grudge) {
     auto it = grudge.find(nodes[i].name);
     if (it != grudge.end()) {
       for (const auto& d : it->second) {
-        s += Ipt(std::string("-A ") + kPartition + " -s " + nodes[IndexOf(d)].address + " -j DROP");
+        s += Ipt(std::string("-A ") + kPartition + " -s " + nodes[IndexOf(d)].host + " -j DROP");
       }
     }
     return s;

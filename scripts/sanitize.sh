@@ -5,7 +5,7 @@
 #         control tests that need no cluster (shell quoting, SSH keys, host-name checks)
 #   tsan  TSan over the concurrency tests: tests/harness (recorder, runner, interrupt),
 #         tests/workloads (whole runs through the runner), tests/nemesis (nemesis_tests) and
-#         tests/external (client processes, their pool and reader threads)
+#         tests/db/external (client processes, their pool and reader threads)
 # Each part builds only the test executables it runs (and the programs they start), Debug at
 # -O1 with line tables, in a build directory of its own.
 # Usage: scripts/sanitize.sh [asan] [tsan]   (both by default)
@@ -31,9 +31,9 @@ asan_targets=(app_tests core_tests checker_tests causal_tests bank_tests counter
 # Executables whose every test is labelled cluster: not built here, their placeholders skipped.
 asan_not_built='^(cluster_faults_tests|pg_conn_commit_test)_NOT_BUILT$'
 # The control tests that need no cluster or root (control_tests is labelled cluster as a whole).
-asan_control_units='^(ShellQuote|ShellJoin|Sha256|Fingerprint|PrivateKeyAlgorithm|RemoteClusterOptionsTest|RemoteClusterOwnerTest)\.'
+asan_control_units='^(ChildProcessTest|ShellQuote|ShellJoin|Sha256|Fingerprint|PrivateKeyAlgorithm|RemoteClusterOptionsTest|RemoteClusterOwnerTest)\.'
 tsan_targets=(harness_tests workloads_tests nemesis_tests external_tests)
-tsan_dirs=(tests/harness tests/workloads tests/nemesis tests/external)
+tsan_dirs=(tests/harness tests/workloads tests/nemesis tests/db/external)
 
 configure() {  # DIR SANITIZERS
   if [[ ! -f "$1/build.ninja" ]]; then

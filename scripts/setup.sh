@@ -12,7 +12,7 @@ PACKAGES=(g++ cmake ninja-build pkg-config
           libnetfilter-queue-dev   # the delay fault's packet-holding daemon (nemesis/)
           etcd-server etcd-client  # db/etcd: the servers on the nodes; etcdctl for the bench
           libcpp-httplib-dev       # db/etcd: HTTP/1.1 client for etcd's JSON gateway
-          python3                  # tests/external: the example external client
+          python3                  # tests/db/external: the example external client
           redis-server redis-sentinel libhiredis-dev  # db/redis
           postgresql libpq-dev     # db/postgres
           chromium   # headless, for the report's browser test (tests/report/browser_test.sh)

@@ -29,15 +29,15 @@ bool RefusedThisOp(const std::string& error) {
   return false;
 }
 
-std::string Address(const NodeEndpoint& e) { return TcpEndpoint{e.host, e.port}.ToString(); }
+std::string Address(const NodeAddress& e) { return TcpEndpoint{e.host, e.port}.ToString(); }
 
 class BuiltinClient : public Client {
  public:
-  BuiltinClient(const BuiltinClientOptions& options, std::vector<NodeEndpoint> nodes,
+  BuiltinClient(const BuiltinClientOptions& options, std::vector<NodeAddress> nodes,
                 const std::string& home, uint64_t stream)
       : options_(options), nodes_(std::move(nodes)), rng_(Random::Stream(options.seed, stream)) {
-    for (const NodeEndpoint& e : nodes_) names_[Address(e)] = e.name;
-    for (const NodeEndpoint& e : nodes_) {
+    for (const NodeAddress& e : nodes_) names_[Address(e)] = e.name;
+    for (const NodeAddress& e : nodes_) {
       if (e.name == home) home_ = Address(e);
     }
   }
@@ -154,7 +154,7 @@ class BuiltinClient : public Client {
   }
 
   const BuiltinClientOptions options_;
-  const std::vector<NodeEndpoint> nodes_;
+  const std::vector<NodeAddress> nodes_;
   std::map<std::string, std::string> names_;  // address → node name
   std::string home_;                          // the address of the worker's own node
   Random rng_;
@@ -167,7 +167,7 @@ class BuiltinClient : public Client {
 std::string AccountKey(const std::string& id) { return "account:" + id; }
 
 std::unique_ptr<Client> NewBuiltinClient(const BuiltinClientOptions& options,
-                                         std::vector<NodeEndpoint> nodes, const std::string& home,
+                                         std::vector<NodeAddress> nodes, const std::string& home,
                                          uint64_t stream) {
   return std::make_unique<BuiltinClient>(options, std::move(nodes), home, stream);
 }

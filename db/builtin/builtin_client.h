@@ -32,7 +32,7 @@ inline constexpr char kCounterKey[] = "counter";
 // A client whose own node is `home` (one of `nodes`); `stream` tells clients' random choices
 // apart (e.g. the count of clients opened so far).
 std::unique_ptr<Client> NewBuiltinClient(const BuiltinClientOptions& options,
-                                         std::vector<NodeEndpoint> nodes, const std::string& home,
+                                         std::vector<NodeAddress> nodes, const std::string& home,
                                          uint64_t stream);
 
 }  // namespace faultline

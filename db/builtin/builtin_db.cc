@@ -72,7 +72,7 @@ std::vector<std::string> BuiltinDb::Nodes() const {
 }
 
 Result<std::unique_ptr<Client>> BuiltinDb::OpenClient(const std::string& node) {
-  std::vector<NodeEndpoint> endpoints = nodes_->Endpoints();
+  std::vector<NodeAddress> endpoints = nodes_->Endpoints();
   for (const auto& e : endpoints) {
     if (e.name == node) {
       return NewBuiltinClient(options_.client, std::move(endpoints), node, clients_opened_++);
@@ -83,7 +83,7 @@ Result<std::unique_ptr<Client>> BuiltinDb::OpenClient(const std::string& node) {
 
 Result<std::vector<NodeAddress>> BuiltinDb::ClientEndpoints() const {
   std::vector<NodeAddress> out;
-  for (const NodeEndpoint& e : nodes_->Endpoints()) out.push_back({e.name, e.host, e.port});
+  for (const NodeAddress& e : nodes_->Endpoints()) out.push_back({e.name, e.host, e.port});
   return out;
 }
 

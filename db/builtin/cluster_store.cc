@@ -17,7 +17,7 @@ Result<std::unique_ptr<ClusterStore>> ClusterStore::Start(Cluster& cluster, cons
   const auto& nodes = cluster.nodes();
   std::string peers;
   for (const auto& n : nodes) {
-    peers += (peers.empty() ? "" : ",") + n.name + "=" + n.address + ":" + std::to_string(o.port);
+    peers += (peers.empty() ? "" : ",") + n.name + "=" + n.host + ":" + std::to_string(o.port);
   }
   NodeServersOptions servers;
   servers.what = "faultline-store";
@@ -36,7 +36,7 @@ Result<std::unique_ptr<ClusterStore>> ClusterStore::Start(Cluster& cluster, cons
     spec.name = "faultline-store on " + nodes[i].name;
     spec.argv = {tools.path(i, NodeTool::kStore),
                  "--name", nodes[i].name,
-                 "--listen", nodes[i].address + ":" + std::to_string(o.port),
+                 "--listen", nodes[i].host + ":" + std::to_string(o.port),
                  "--peers", peers,
                  "--replication", ReplicationModeName(o.replication),
                  "--data-dir", dir + "/data",
@@ -57,22 +57,22 @@ Result<std::unique_ptr<ClusterStore>> ClusterStore::Start(Cluster& cluster, cons
 }
 
 Status ClusterStore::Answers(size_t i) const {
-  const ClusterNode& node = cluster_.nodes()[i];
-  auto client = StoreClient::Connect(node.address, options_.port, milliseconds(200));
+  const NodeAddress& node = cluster_.nodes()[i];
+  auto client = StoreClient::Connect(node.host, options_.port, milliseconds(200));
   if (!client.ok()) return client.status();
   auto status = (*client)->GetStatus(std::chrono::steady_clock::now() + milliseconds(300));
   return status.ok() ? Status::Ok() : status.status();
 }
 
-std::vector<NodeEndpoint> ClusterStore::Endpoints() const {
-  std::vector<NodeEndpoint> out;
-  for (const auto& n : cluster_.nodes()) out.push_back({n.name, n.address, options_.port});
+std::vector<NodeAddress> ClusterStore::Endpoints() const {
+  std::vector<NodeAddress> out;
+  for (const auto& n : cluster_.nodes()) out.push_back({n.name, n.host, options_.port});
   return out;
 }
 
 Result<std::string> ClusterStore::Primary() {
-  std::vector<NodeEndpoint> live;
-  std::vector<NodeEndpoint> all = Endpoints();
+  std::vector<NodeAddress> live;
+  std::vector<NodeAddress> all = Endpoints();
   for (size_t i = 0; i < all.size(); ++i) {
     if (servers_->Serving(i)) live.push_back(all[i]);
   }

@@ -32,7 +32,7 @@ class ClusterStore : public StoreNodes {
   static Result<std::unique_ptr<ClusterStore>> Start(Cluster& cluster, const NodeTools& tools,
                                                      ClusterStoreOptions options);
 
-  std::vector<NodeEndpoint> Endpoints() const override;
+  std::vector<NodeAddress> Endpoints() const override;
   Status Kill(const std::string& node) override { return servers_->Kill(node); }
   Status Restart(const std::string& node) override { return servers_->Restart(node); }
   Status Pause(const std::string& node) override { return servers_->Pause(node); }

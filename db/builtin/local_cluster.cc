@@ -13,7 +13,7 @@
 #include <system_error>
 #include <thread>
 
-#include "db/builtin/net.h"
+#include "db/builtin/server/net.h"
 #include "db/builtin/store_client.h"
 
 namespace faultline {
@@ -119,8 +119,11 @@ std::vector<std::string> LocalCluster::ArgsLocked(const Node& node) const {
 }
 
 Status LocalCluster::StartLocked(Node& node) {
-  Result<std::unique_ptr<ChildProcess>> child =
-      ChildProcess::Spawn(ArgsLocked(node), node.dir / "stdout.log", lifeline_read_);
+  ChildOptions o;
+  o.argv = ArgsLocked(node);
+  o.output_path = (node.dir / "stdout.log").string();
+  o.lifeline_fd = lifeline_read_;
+  Result<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(o);
   if (!child.ok()) return Status::IoError(node.name + ": " + child.status().message());
   node.process = std::move(*child);
   node.paused = false;
@@ -207,19 +210,19 @@ Status LocalCluster::Resume(const std::string& name) {
   return Status::Ok();
 }
 
-std::vector<NodeEndpoint> LocalCluster::Endpoints() const {
+std::vector<NodeAddress> LocalCluster::Endpoints() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<NodeEndpoint> out;
-  for (const Node& n : nodes_) out.push_back(NodeEndpoint{n.name, kHost, n.port});
+  std::vector<NodeAddress> out;
+  for (const Node& n : nodes_) out.push_back(NodeAddress{n.name, kHost, n.port});
   return out;
 }
 
 Result<std::string> LocalCluster::Primary() {
-  std::vector<NodeEndpoint> live;
+  std::vector<NodeAddress> live;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Node& n : nodes_) {
-      if (n.process != nullptr && !n.paused) live.push_back(NodeEndpoint{n.name, kHost, n.port});
+      if (n.process != nullptr && !n.paused) live.push_back(NodeAddress{n.name, kHost, n.port});
     }
   }
   return FindPrimary(options_.replication, live);

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "db/builtin/child_process.h"
-#include "db/builtin/protocol.h"
+#include "control/child_process.h"
+#include "db/builtin/server/protocol.h"
 #include "db/builtin/store_nodes.h"
 
 namespace faultline {
@@ -51,7 +51,7 @@ class LocalCluster : public StoreNodes {
   Status Restart(const std::string& node) override;
   Status Pause(const std::string& node) override;   // SIGSTOP
   Status Resume(const std::string& node) override;  // SIGCONT
-  std::vector<NodeEndpoint> Endpoints() const override;
+  std::vector<NodeAddress> Endpoints() const override;
   // The running, unpaused node that reports itself primary (the highest term wins if
   // several do). Unsupported in quorum and crdt modes; IoError if no node claims it.
   Result<std::string> Primary() override;

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "db/builtin/net.h"
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/net.h"
+#include "db/builtin/server/protocol.h"
 
 namespace faultline {
 

@@ -4,7 +4,7 @@
 
 namespace faultline {
 
-Result<std::string> FindPrimary(ReplicationMode mode, const std::vector<NodeEndpoint>& nodes) {
+Result<std::string> FindPrimary(ReplicationMode mode, const std::vector<NodeAddress>& nodes) {
   if (mode == ReplicationMode::kQuorum) {
     return Status::Unsupported("quorum mode has no primary: every node coordinates");
   }
@@ -13,7 +13,7 @@ Result<std::string> FindPrimary(ReplicationMode mode, const std::vector<NodeEndp
   }
   std::string best;
   int64_t best_term = -1;
-  for (const NodeEndpoint& n : nodes) {
+  for (const NodeAddress& n : nodes) {
     auto client = StoreClient::Connect(n.host, n.port, std::chrono::milliseconds(100));
     if (!client.ok()) continue;
     Result<NodeStatus> s =

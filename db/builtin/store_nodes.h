@@ -6,21 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "control/node_address.h"
 #include "core/status.h"
-#include "db/builtin/protocol.h"
+#include "db/builtin/server/protocol.h"
 
 namespace faultline {
-
-struct NodeEndpoint {
-  std::string name;
-  std::string host;
-  uint16_t port = 0;
-};
 
 class StoreNodes {
  public:
   virtual ~StoreNodes() = default;  // stops every node
-  virtual std::vector<NodeEndpoint> Endpoints() const = 0;
+  virtual std::vector<NodeAddress> Endpoints() const = 0;
   virtual Status Kill(const std::string& node) = 0;     // SIGKILL; down until Restart
   virtual Status Restart(const std::string& node) = 0;  // start again, wait until it answers
   virtual Status Pause(const std::string& node) = 0;    // SIGSTOP
@@ -35,6 +30,6 @@ class StoreNodes {
 
 // Asks each endpoint for its status; the one reporting "primary" with the highest term.
 // Unsupported for modes without a primary (quorum, crdt).
-Result<std::string> FindPrimary(ReplicationMode mode, const std::vector<NodeEndpoint>& nodes);
+Result<std::string> FindPrimary(ReplicationMode mode, const std::vector<NodeAddress>& nodes);
 
 }  // namespace faultline

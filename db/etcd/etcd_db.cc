@@ -30,7 +30,7 @@ Result<std::unique_ptr<EtcdDb>> EtcdDb::Start(Cluster& cluster, const EtcdOption
   const auto& nodes = cluster.nodes();
   std::string members;
   for (const auto& n : nodes) {
-    members += (members.empty() ? "" : ",") + n.name + "=" + Url(n.address, kPeerPort);
+    members += (members.empty() ? "" : ",") + n.name + "=" + Url(n.host, kPeerPort);
   }
   NodeServersOptions servers;
   servers.what = "etcd";
@@ -62,7 +62,7 @@ Result<std::unique_ptr<EtcdDb>> EtcdDb::Start(Cluster& cluster, const EtcdOption
     auto wiped = ExecChecked(remote, "rm -rf " + ShellQuote(dir) + " && mkdir -p " + ShellQuote(dir),
                              std::chrono::seconds(10));
     if (!wiped.ok()) return wiped.status();
-    const std::string& a = nodes[i].address;
+    const std::string& a = nodes[i].host;
     NodeDaemonSpec spec;
     spec.name = "etcd on " + nodes[i].name;
     spec.argv = {"etcd",
@@ -89,7 +89,7 @@ Result<std::unique_ptr<EtcdDb>> EtcdDb::Start(Cluster& cluster, const EtcdOption
 }
 
 Status EtcdDb::Healthy(size_t i) const {
-  EtcdHttp http(cluster_.nodes()[i].address, kClientPort);
+  EtcdHttp http(cluster_.nodes()[i].host, kClientPort);
   HttpReply r = http.Get("/health", steady_clock::now() + milliseconds(500));
   if (r.kind != HttpReply::Kind::kOk) return Status::IoError(r.error);
   if (r.body.value("health", std::string()) != "true") {
@@ -112,14 +112,14 @@ std::vector<std::string> EtcdDb::Nodes() const {
 
 Result<std::vector<NodeAddress>> EtcdDb::ClientEndpoints() const {
   std::vector<NodeAddress> out;
-  for (const auto& n : cluster_.nodes()) out.push_back({n.name, n.address, kClientPort});
+  for (const auto& n : cluster_.nodes()) out.push_back({n.name, n.host, kClientPort});
   return out;
 }
 
 Result<std::unique_ptr<Client>> EtcdDb::OpenClient(const std::string& node) {
   auto i = servers_->Find(node);
   if (!i.ok()) return i.status();
-  return NewEtcdClient(cluster_.nodes()[*i].address, kClientPort, options_.reads);
+  return NewEtcdClient(cluster_.nodes()[*i].host, kClientPort, options_.reads);
 }
 
 const char kEtcdNoClockFaults[] =
@@ -135,7 +135,7 @@ std::optional<std::string> EtcdDb::Primary() {
   int64_t best_term = -1;
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (!servers_->Serving(i)) continue;
-    EtcdHttp http(nodes[i].address, kClientPort);
+    EtcdHttp http(nodes[i].host, kClientPort);
     HttpReply r = http.Post("/v3/maintenance/status", nlohmann::json::object(),
                             steady_clock::now() + milliseconds(300));
     if (r.kind != HttpReply::Kind::kOk) continue;

@@ -1,10 +1,10 @@
 // ClientProcess: one external client program on the control host, started as
-// `/bin/sh -c COMMAND` in a process group of its own (so a Ctrl-C at the terminal reaches
-// faultline, not the clients), spoken to in lines over pipes on its stdin and stdout, its
-// stderr appended to a log file. Killing it kills its whole process group; it is always
-// reaped, so no zombie is left. If faultline dies the kernel kills it (PR_SET_PDEATHSIG).
-// Not thread-safe: one owner at a time. The thread that started it must outlive it (the
-// death signal follows that thread). KillAllClientProcesses is safe from any thread.
+// `/bin/sh -c COMMAND` (a ChildProcess, control/child_process.h: a process group of its own,
+// killed with faultline) and spoken to in lines over pipes on its stdin and stdout, its stderr
+// appended to a log file. Killing it kills its whole process group; it is always reaped, so
+// no zombie is left. Not thread-safe: one owner at a time. The thread that started it must
+// outlive it (the death signal follows that thread). KillAllClientProcesses is safe from any
+// thread.
 #pragma once
 
 #include <sys/types.h>
@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "control/child_process.h"
 #include "core/status.h"
 
 namespace faultline {
@@ -37,7 +38,7 @@ class ClientProcess {
   ClientProcess& operator=(const ClientProcess&) = delete;
   ~ClientProcess() { Kill(); }
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_->pid(); }
   // Writes all of `data` to its stdin by `deadline`. IoError if it closed its stdin (or
   // exited), or the pipe stayed full until the deadline.
   Status Write(std::string_view data, Clock::time_point deadline);
@@ -49,7 +50,7 @@ class ClientProcess {
   // ReadLine's.
   Result<std::optional<std::string>> PollLine(size_t max_bytes);
   // Closes its stdin: a client exits at the end of its input.
-  void CloseStdin();
+  void CloseStdin() { child_->Close(ChildProcess::kStdin); }
   // Closes its stdin and gives it `grace` to exit by itself; then SIGKILL to its process
   // group (whatever is left of it) and reaps it. True if it had exited by itself (also when
   // it was reaped before). Idempotent.
@@ -57,28 +58,22 @@ class ClientProcess {
   // SIGKILL to its process group, then reaps it. Idempotent.
   void Kill() { Finish(std::chrono::milliseconds(0)); }
   // True once it has exited (not reaped yet: Finish does that).
-  bool HasExited() { return reaped_ || WaitExited(std::chrono::milliseconds(0)); }
+  bool HasExited() { return child_->HasExited(); }
   // How it ended once reaped ("exited with status 1", "killed by signal 9"); else "running".
-  std::string Describe() const;
+  std::string Describe() const { return child_->Describe(); }
   // Its exit status once reaped, if it exited rather than being killed by a signal.
-  std::optional<int> ExitStatus() const;
+  std::optional<int> ExitStatus() const { return child_->ExitStatus(); }
 
  private:
-  ClientProcess(pid_t pid, int in, int out) : pid_(pid), in_(in), out_(out) {}
-  // Waits until it has exited (without reaping it) or `grace` passed; true if it exited.
-  bool WaitExited(std::chrono::milliseconds grace);
+  explicit ClientProcess(std::unique_ptr<ChildProcess> child) : child_(std::move(child)) {}
 
-  const pid_t pid_;
-  int in_;              // its stdin's write end; -1 once closed
-  int out_;             // its stdout's read end; -1 once closed
-  std::string buffer_;  // read from stdout, not yet returned
-  bool reaped_ = false;
-  bool exited_by_itself_ = false;
-  int wait_status_ = 0;
+  std::unique_ptr<ChildProcess> child_;  // its stdin and stdout piped, non-blocking
+  std::string buffer_;                   // read from stdout, not yet returned
 };
 
 // SIGKILL to the process group of every ClientProcess not yet reaped: for a forced exit
-// (second Ctrl-C), where owners will not get to destroy theirs.
+// (second Ctrl-C), where owners will not get to destroy theirs (KillAllChildProcesses: only
+// client processes are started with killed_by_kill_all).
 void KillAllClientProcesses();
 
 }  // namespace faultline

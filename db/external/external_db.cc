@@ -136,7 +136,7 @@ std::string ExternalDb::Describe() const {
 
 std::vector<std::string> ExternalDb::Nodes() const {
   std::vector<std::string> names;
-  for (const ClusterNode& n : cluster_.nodes()) names.push_back(n.name);
+  for (const NodeAddress& n : cluster_.nodes()) names.push_back(n.name);
   return names;
 }
 
@@ -148,10 +148,10 @@ std::map<std::string, std::string> ExternalDb::Vars(size_t i) const {
   const auto& nodes = cluster_.nodes();
   const std::string port = spec_.port > 0 ? ":" + std::to_string(spec_.port) : "";
   std::string all;
-  for (const ClusterNode& n : nodes)
-    all += (all.empty() ? "" : ",") + n.name + "=" + n.address + port;
+  for (const NodeAddress& n : nodes)
+    all += (all.empty() ? "" : ",") + n.name + "=" + n.host + port;
   return {{"node", nodes[i].name},
-          {"address", nodes[i].address},
+          {"address", nodes[i].host},
           {"port", std::to_string(spec_.port)},
           {"dir", cluster_.node_dir(i)},
           {"nodes", all}};
@@ -226,8 +226,8 @@ Status ExternalDb::CollectLogs(const std::string& dir) {
 
 Result<std::vector<NodeAddress>> ExternalDb::ClientEndpoints() const {
   std::vector<NodeAddress> out;
-  for (const ClusterNode& n : cluster_.nodes()) {
-    out.push_back({n.name, n.address, static_cast<uint16_t>(spec_.port)});
+  for (const NodeAddress& n : cluster_.nodes()) {
+    out.push_back({n.name, n.host, static_cast<uint16_t>(spec_.port)});
   }
   return out;
 }

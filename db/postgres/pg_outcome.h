@@ -1,5 +1,6 @@
 // How a PostgreSQL statement's reply becomes an op's completion when it did not succeed:
-// pure functions, so the mapping is unit-tested (tests/db/pg_outcome_test.cc). Thread-safe.
+// pure functions, so the mapping is unit-tested (tests/db/postgres/pg_outcome_test.cc).
+// Thread-safe.
 #pragma once
 
 #include <string>

@@ -43,7 +43,7 @@ std::string PgStandbyNames(const std::vector<std::string>& names, const std::str
 PostgresDb::PostgresDb(PostgresDbOptions options, RunLog& log)
     : options_(std::move(options)), log_(log), cluster_(*options_.cluster) {
   std::vector<PgTopology::Node> nodes;
-  for (const auto& n : cluster_.nodes()) nodes.push_back({n.name, n.address});
+  for (const auto& n : cluster_.nodes()) nodes.push_back({n.name, n.host});
   topology_ = std::make_shared<PgTopology>(std::move(nodes), options_.port);
   deposed_.assign(cluster_.nodes().size(), false);
   down_.assign(cluster_.nodes().size(), false);
@@ -69,7 +69,7 @@ Status PostgresDb::AsPostgres(size_t i, const std::string& command, const std::s
 }
 
 Status PostgresDb::Ready(size_t i) const {
-  auto r = Query(cluster_.nodes()[i].address, options_.port, "SELECT 1", milliseconds(500));
+  auto r = Query(cluster_.nodes()[i].host, options_.port, "SELECT 1", milliseconds(500));
   return r.ok() ? Status::Ok() : r.status();
 }
 
@@ -115,7 +115,7 @@ Status PostgresDb::SetUp() {
     spec.name = "postgres on " + nodes[i].name;
     spec.argv = {"setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--",
                  options_.bin_dir + "/postgres", "-D", dir + "/data",
-                 "-c", "listen_addresses=" + nodes[i].address,
+                 "-c", "listen_addresses=" + nodes[i].host,
                  "-c", "port=" + std::to_string(options_.port),
                  "-c", "unix_socket_directories=" + dir + "/sock",
                  "-c", "wal_level=replica",
@@ -148,7 +148,7 @@ Status PostgresDb::SetUp() {
                                        "initdb"));
   std::string hba;
   std::vector<std::string> addresses = {cluster_.control_address()};
-  for (const auto& n : nodes) addresses.push_back(n.address);
+  for (const auto& n : nodes) addresses.push_back(n.host);
   for (const auto& a : addresses) {
     hba += "host all all " + a + "/32 trust\nhost replication all " + a + "/32 trust\n";
   }
@@ -165,7 +165,7 @@ Status PostgresDb::SetUp() {
   for (size_t i = 1; i < nodes.size(); ++i) {
     FAULTLINE_RETURN_IF_ERROR(AsPostgres(
         i,
-        ShellQuote(options_.bin_dir + "/pg_basebackup") + " -h " + nodes[0].address + " -p " +
+        ShellQuote(options_.bin_dir + "/pg_basebackup") + " -h " + nodes[0].host + " -p " +
             std::to_string(options_.port) + " -U postgres -D " + ShellQuote(Dir(i) + "/data") +
             " -X stream -R --no-sync",
         "pg_basebackup from " + nodes[0].name));
@@ -175,7 +175,7 @@ Status PostgresDb::SetUp() {
   for (const char* sql : {"CREATE TABLE registers (id text PRIMARY KEY, val bigint)",
                           "CREATE TABLE counters (id text PRIMARY KEY, val bigint NOT NULL)",
                           "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)"}) {
-    auto r = Query(nodes[0].address, options_.port, sql, seconds(10));
+    auto r = Query(nodes[0].host, options_.port, sql, seconds(10));
     if (!r.ok()) return Status::IoError("creating the tables on " + nodes[0].name + ": " +
                                         r.status().message() + servers_->SeeLogs(0));
   }
@@ -188,7 +188,7 @@ Status PostgresDb::WaitStreaming() {
   const auto end = Clock::now() + options_.startup_timeout;
   std::string last;
   for (;;) {
-    auto r = Query(cluster_.nodes()[0].address, options_.port,
+    auto r = Query(cluster_.nodes()[0].host, options_.port,
                    "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'",
                    seconds(2));
     if (r.ok() && !r->rows.empty() && r->rows[0][0] &&
@@ -210,7 +210,7 @@ Status PostgresDb::BecomeReplica(size_t i) {
   const auto& nodes = cluster_.nodes();
   const size_t p = topology_->primary();
   const std::string data = Dir(i) + "/data";
-  const std::string conninfo = "host=" + nodes[p].address + " port=" +
+  const std::string conninfo = "host=" + nodes[p].host + " port=" +
                                std::to_string(options_.port) +
                                " user=postgres application_name=" + nodes[i].name;
   if (deposed_[i]) {
@@ -227,7 +227,7 @@ Status PostgresDb::BecomeReplica(size_t i) {
           i,
           "sh -c " + ShellQuote("rm -rf " + ShellQuote(data) + " && " +
                                 ShellQuote(options_.bin_dir + "/pg_basebackup") + " -h " +
-                                nodes[p].address + " -p " + std::to_string(options_.port) +
+                                nodes[p].host + " -p " + std::to_string(options_.port) +
                                 " -U postgres -D " + ShellQuote(data) + " -X stream -R --no-sync"),
           "pg_basebackup from " + nodes[p].name + " (pg_rewind failed)"));
     }
@@ -326,7 +326,7 @@ Result<std::unique_ptr<Client>> PostgresDb::OpenClient(const std::string& node) 
 
 Result<std::vector<NodeAddress>> PostgresDb::ClientEndpoints() const {
   std::vector<NodeAddress> out;
-  for (const auto& n : cluster_.nodes()) out.push_back({n.name, n.address, options_.port});
+  for (const auto& n : cluster_.nodes()) out.push_back({n.name, n.host, options_.port});
   return out;
 }
 
@@ -391,7 +391,7 @@ void PostgresDb::Monitor() {
       if (stop_cv_.wait_for(lock, milliseconds(300), [this] { return stop_; })) return;
     }
     const size_t p = topology_->primary();
-    auto r = Query(cluster_.nodes()[p].address, options_.port, "SELECT 1", milliseconds(500));
+    auto r = Query(cluster_.nodes()[p].host, options_.port, "SELECT 1", milliseconds(500));
     misses = r.ok() ? 0 : misses + 1;
     if (misses >= 4) {
       Failover(p);
@@ -406,7 +406,7 @@ void PostgresDb::Failover(size_t old) {
   const auto& all = cluster_.nodes();
   // A fault may have restarted or resumed it while we waited for the lock: then it serves
   // again, and promoting another node now would make two primaries.
-  if (Query(all[old].address, options_.port, "SELECT 1", milliseconds(500)).ok()) return;
+  if (Query(all[old].host, options_.port, "SELECT 1", milliseconds(500)).ok()) return;
   // The most advanced replica that answers — by WAL received and flushed, which is what a
   // synchronous standby acknowledges (promotion replays all of it): with ANY k standbys of a
   // majority, it holds every acknowledged commit.
@@ -416,7 +416,7 @@ void PostgresDb::Failover(size_t old) {
   size_t answered = 0;
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (i == old || down_[i]) continue;
-    auto r = Query(nodes[i].address, options_.port,
+    auto r = Query(nodes[i].host, options_.port,
                    "SELECT GREATEST(COALESCE(pg_last_wal_receive_lsn(), '0/0'), "
                    "COALESCE(pg_last_wal_replay_lsn(), '0/0')) - '0/0'::pg_lsn",
                    milliseconds(1000));
@@ -441,7 +441,7 @@ void PostgresDb::Failover(size_t old) {
               " needed to be sure of every acknowledged commit); no failover yet");
     return;
   }
-  auto promoted = Query(nodes[best].address, options_.port, "SELECT pg_promote(true, 10)",
+  auto promoted = Query(nodes[best].host, options_.port, "SELECT pg_promote(true, 10)",
                         seconds(12));
   if (!promoted.ok()) {
     log_.Info("postgres: promoting " + nodes[best].name + " failed: " + promoted.status().message());
@@ -455,12 +455,12 @@ void PostgresDb::Failover(size_t old) {
   // The other replicas follow the new primary (primary_conninfo reloads without restart).
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (i == old || i == best || down_[i]) continue;
-    const std::string conninfo = "host=" + nodes[best].address + " port=" +
+    const std::string conninfo = "host=" + nodes[best].host + " port=" +
                                  std::to_string(options_.port) +
                                  " user=postgres application_name=" + nodes[i].name;
-    auto a = Query(nodes[i].address, options_.port,
+    auto a = Query(nodes[i].host, options_.port,
                    "ALTER SYSTEM SET primary_conninfo = '" + conninfo + "'", seconds(2));
-    auto b = a.ok() ? Query(nodes[i].address, options_.port, "SELECT pg_reload_conf()", seconds(2))
+    auto b = a.ok() ? Query(nodes[i].host, options_.port, "SELECT pg_reload_conf()", seconds(2))
                     : a;
     if (!b.ok()) log_.Info("postgres: repointing " + nodes[i].name + ": " + b.status().message());
   }

@@ -42,7 +42,7 @@ Result<std::unique_ptr<RedisDb>> RedisDb::Start(const RedisDbOptions& options, R
 Status RedisDb::SetUp(RunLog& log) {
   const auto& nodes = cluster_.nodes();
   topology_ = std::make_shared<RedisTopology>();
-  for (const auto& n : nodes) topology_->nodes.push_back({n.name, n.address});
+  for (const auto& n : nodes) topology_->nodes.push_back({n.name, n.host});
   const RedisTopology& t = *topology_;
   NodeServersOptions servers, sentinels;
   servers.what = "redis-server";
@@ -50,7 +50,7 @@ Status RedisDb::SetUp(RunLog& log) {
   servers.log_files = {"redis/redis.log", "redis/redis.conf"};
   servers.startup_timeout = options_.startup_timeout;
   servers.ready = [this](size_t i) {
-    auto r = Ask(cluster_.nodes()[i].address, topology_->port, {"PING"}, milliseconds(300));
+    auto r = Ask(cluster_.nodes()[i].host, topology_->port, {"PING"}, milliseconds(300));
     return r.ok() ? Status::Ok() : r.status();
   };
   sentinels.what = "redis-sentinel";
@@ -58,7 +58,7 @@ Status RedisDb::SetUp(RunLog& log) {
   sentinels.log_files = {"redis/sentinel.log", "redis/sentinel.conf"};
   sentinels.startup_timeout = options_.startup_timeout;
   sentinels.ready = [this](size_t i) {
-    auto r = Ask(cluster_.nodes()[i].address, topology_->sentinel_port, {"PING"}, milliseconds(300));
+    auto r = Ask(cluster_.nodes()[i].host, topology_->sentinel_port, {"PING"}, milliseconds(300));
     return r.ok() ? Status::Ok() : r.status();
   };
   const int quorum = static_cast<int>(nodes.size()) / 2 + 1;
@@ -66,9 +66,9 @@ Status RedisDb::SetUp(RunLog& log) {
     const std::string dir = Dir(i);
     // Sentinel rewrites its configuration file: it must be writable, one per node.
     const std::string conf =
-        "port " + std::to_string(t.sentinel_port) + "\nbind " + nodes[i].address +
+        "port " + std::to_string(t.sentinel_port) + "\nbind " + nodes[i].host +
         "\nprotected-mode no\ndir " + dir + "\nsentinel monitor " + t.master_name + " " +
-        nodes[0].address + " " + std::to_string(t.port) + " " + std::to_string(quorum) +
+        nodes[0].host + " " + std::to_string(t.port) + " " + std::to_string(quorum) +
         "\nsentinel down-after-milliseconds " + t.master_name + " " +
         std::to_string(options_.down_after_ms) + "\nsentinel failover-timeout " + t.master_name +
         " " + std::to_string(options_.failover_timeout_ms) + "\nsentinel parallel-syncs " +
@@ -77,11 +77,11 @@ Status RedisDb::SetUp(RunLog& log) {
     // (promoted, or pointed at a new primary) rewrite it (CONFIG REWRITE), so a node restarted
     // after a kill comes back in the role Sentinel last gave it, as in a real deployment —
     // not in its original one (a promoted replica would come back following the old primary).
-    std::string server_conf = "port " + std::to_string(t.port) + "\nbind " + nodes[i].address +
+    std::string server_conf = "port " + std::to_string(t.port) + "\nbind " + nodes[i].host +
                               "\nprotected-mode no\ndir " + dir +
                               "\ndaemonize no\nsave \"\"\nappendonly no\n"
                               "repl-diskless-sync yes\nrepl-diskless-sync-delay 0\nlogfile \"\"\n";
-    if (i > 0) server_conf += "replicaof " + nodes[0].address + " " + std::to_string(t.port) + "\n";
+    if (i > 0) server_conf += "replicaof " + nodes[0].host + " " + std::to_string(t.port) + "\n";
     auto wiped = ExecChecked(cluster_.remote(i),
                              "rm -rf " + ShellQuote(dir) + " && mkdir -p " + ShellQuote(dir) +
                                  " && printf %s " + ShellQuote(conf) + " >" +
@@ -112,7 +112,7 @@ Status RedisDb::SetUp(RunLog& log) {
   // Every replica in sync before the Sentinels start and the clients write.
   const auto end = Clock::now() + options_.startup_timeout;
   for (;;) {
-    auto r = Ask(nodes[0].address, t.port, {"INFO", "replication"}, seconds(1));
+    auto r = Ask(nodes[0].host, t.port, {"INFO", "replication"}, seconds(1));
     std::string info = r.ok() ? r->str : r.status().message();
     const std::string want = "connected_slaves:" + std::to_string(nodes.size() - 1);
     if (r.ok() && info.find(want) != std::string::npos) break;
@@ -152,7 +152,7 @@ Result<std::unique_ptr<Client>> RedisDb::OpenClient(const std::string& node) {
 std::optional<std::string> RedisDb::Primary() {
   const std::string host = AskSentinelsNewest(*topology_, Clock::now() + milliseconds(600));
   for (const auto& n : cluster_.nodes()) {
-    if (!host.empty() && n.address == host) return n.name;
+    if (!host.empty() && n.host == host) return n.name;
   }
   return cluster_.nodes()[0].name;  // before Sentinel answers: the one it was started as
 }
@@ -166,7 +166,7 @@ Status RedisDb::CollectLogs(const std::string& dir) {
 Result<std::vector<NodeAddress>> RedisDb::ClientEndpoints() const {
   std::vector<NodeAddress> out;
   for (const auto& n : cluster_.nodes()) {
-    out.push_back({n.name, n.address, static_cast<uint16_t>(topology_->port)});
+    out.push_back({n.name, n.host, static_cast<uint16_t>(topology_->port)});
   }
   return out;
 }

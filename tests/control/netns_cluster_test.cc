@@ -84,7 +84,7 @@ TEST_F(NetnsClusterTest, NodesHaveTheirHostnameAndResolveEachOther) {
     EXPECT_EQ(OnNode(c->remote(i), "cat /etc/hostname"), name);
     for (size_t j = 0; j < 3; ++j) {
       EXPECT_EQ(OnNode(c->remote(i), "getent hosts n" + std::to_string(j + 1) + " | cut -d' ' -f1"),
-                c->nodes()[j].address);
+                c->nodes()[j].host);
     }
     EXPECT_EQ(OnNode(c->remote(i), "getent hosts control | cut -d' ' -f1"), c->control_address());
     EXPECT_EQ(OnNode(c->remote(i), "ip -4 route | grep -c default || true"), "0");
@@ -171,7 +171,7 @@ TEST_F(NetnsClusterTest, TwoClustersAtOnceGetDifferentSubnets) {
   EXPECT_EQ(OnNode(ca->remote(1), "hostname"), "n2");
   EXPECT_EQ(OnNode(cb->remote(1), "hostname"), "n2");
   // Cluster a's nodes cannot reach cluster b's: separate bridges, no routes between them.
-  EXPECT_EQ(OnNode(ca->remote(0), "timeout 2 bash -c 'echo >/dev/tcp/" + cb->nodes()[0].address +
+  EXPECT_EQ(OnNode(ca->remote(0), "timeout 2 bash -c 'echo >/dev/tcp/" + cb->nodes()[0].host +
                                       "/22' 2>/dev/null; echo $?"),
             "1");
 }

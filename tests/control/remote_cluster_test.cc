@@ -41,7 +41,7 @@ class RemoteClusterTest : public ::testing::Test {
   std::string Keyscan(const std::vector<size_t>& nodes, bool hashed = false) {
     std::vector<std::string> argv = {"ssh-keyscan", "-t", "ed25519"};
     if (hashed) argv.push_back("-H");
-    for (size_t i : nodes) argv.push_back(local_->nodes()[i].address);
+    for (size_t i : nodes) argv.push_back(local_->nodes()[i].host);
     Result<LocalResult> r = RunLocal(argv);
     EXPECT_TRUE(r.ok());
     return r.ok() ? r->out : "";
@@ -49,7 +49,7 @@ class RemoteClusterTest : public ::testing::Test {
 
   RemoteClusterOptions Options(const std::string& known_hosts) {
     RemoteClusterOptions o;
-    for (const auto& n : local_->nodes()) o.hosts.push_back(n.address);
+    for (const auto& n : local_->nodes()) o.hosts.push_back(n.host);
     o.private_key_file = local_->state().client_key;
     o.known_hosts_file = known_hosts;
     o.base_dir = base_dir_;
@@ -73,8 +73,8 @@ TEST_F(RemoteClusterTest, ConnectsToHostsInKnownHosts) {
   EXPECT_EQ(rc.control_address(), local_->control_address());
   EXPECT_EQ(rc.node_dir(0), base_dir_ + "/run1/" + rc.nodes()[0].name);
   for (size_t i = 0; i < 2; ++i) {
-    EXPECT_EQ(rc.nodes()[i].name, local_->nodes()[i].address);
-    EXPECT_EQ(rc.nodes()[i].address, local_->nodes()[i].address);
+    EXPECT_EQ(rc.nodes()[i].name, local_->nodes()[i].host);
+    EXPECT_EQ(rc.nodes()[i].host, local_->nodes()[i].host);
     Result<std::string> out = ExecChecked(
         rc.remote(i), "hostname; test -d " + ShellQuote(rc.node_dir(i)) + " && echo dir", kTimeout);
     ASSERT_TRUE(out.ok()) << out.status().message();
@@ -94,7 +94,7 @@ TEST_F(RemoteClusterTest, UnknownHostIsRefusedWithWhatToDo) {
   Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(Options(tmp_ / "known_hosts"));
   ASSERT_FALSE(c.ok());
   const std::string& m = c.status().message();
-  const std::string n2 = local_->nodes()[1].address;
+  const std::string n2 = local_->nodes()[1].host;
   EXPECT_NE(m.find("host " + n2 + " is not in"), std::string::npos) << m;
   EXPECT_NE(m.find("ssh-keyscan"), std::string::npos) << m;
   EXPECT_NE(m.find(local_->state().nodes[1].host_key_sha256), std::string::npos) << m;
@@ -103,7 +103,7 @@ TEST_F(RemoteClusterTest, UnknownHostIsRefusedWithWhatToDo) {
 TEST_F(RemoteClusterTest, ChangedHostKeyIsRefused) {
   // n1's address with n2's key: what a reinstalled (or impersonated) host looks like.
   std::string line = Keyscan({1});
-  const std::string n1 = local_->nodes()[0].address, n2 = local_->nodes()[1].address;
+  const std::string n1 = local_->nodes()[0].host, n2 = local_->nodes()[1].host;
   line.replace(line.find(n2), n2.size(), n1);
   std::ofstream(tmp_ / "known_hosts") << line << Keyscan({1});
   Result<std::unique_ptr<RemoteCluster>> c = RemoteCluster::Connect(Options(tmp_ / "known_hosts"));
@@ -117,7 +117,7 @@ TEST_F(RemoteClusterTest, ChangedHostKeyIsRefused) {
 TEST_F(RemoteClusterTest, FindsTheListedKeyTypeOnAnotherPort) {
   const std::string dir = local_->node_dir(0) + "/sshd2";
   const std::string cfg = dir + "/sshd_config";
-  const std::string address = local_->nodes()[0].address;
+  const std::string address = local_->nodes()[0].host;
   Result<std::string> started = ExecChecked(
       local_->remote(0),
       "mkdir -p " + dir + " && chmod 700 " + dir + " && cd " + dir +

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# External clients (docs/external-client.md): the example client tests/external/store_client.py
+# External clients (docs/external-client.md): the example client tests/db/external/store_client.py
 # drives the built-in store end to end and reaches the built-in client's verdicts — primary
 # valid, async with its primary killed invalid (the seeds and options of
 # unsafe_modes_invalid.sh, longer) — and, as root, `--db external` brings a cluster up and
@@ -11,8 +11,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # The interpreter itself, not a wrapper such as pyenv's shim (a bash script that costs each
 # client process ~0.5 s of start-up).
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || fail "no python3"
-CLIENT="$PYTHON $HERE/../external/store_client.py"
-STORE=$(cd "$(dirname "$FAULTLINE")/.." && pwd)/db/builtin/faultline-store
+CLIENT="$PYTHON $HERE/../db/external/store_client.py"
+STORE=$(cd "$(dirname "$FAULTLINE")/.." && pwd)/db/builtin/server/faultline-store
 [[ -x $STORE ]] || fail "no faultline-store at $STORE"
 
 # No client process of ours may survive a run.

@@ -45,7 +45,7 @@ class ClusterFaultsTest : public ::testing::Test {
   // Whether node `from` can open a TCP connection to node `to`'s sshd within 1 s.
   static bool Connects(size_t from, size_t to) {
     const std::string cmd = "timeout 1 bash -c 'exec 3<>/dev/tcp/" +
-                            cluster_->nodes()[to].address + "/22' 2>/dev/null";
+                            cluster_->nodes()[to].host + "/22' 2>/dev/null";
     auto r = cluster_->remote(from).Exec(cmd, seconds(5));
     EXPECT_TRUE(r.ok()) << r.status().message();
     return r.ok() && r->exit_status == 0;
@@ -94,7 +94,7 @@ TEST_F(ClusterFaultsTest, TotalLossCutsAndHealing) {
 static double ConnectMs(Cluster& c, size_t from, size_t to) {
   auto r = ExecChecked(c.remote(from),
                        "s=$(date +%s%N); timeout 2 bash -c 'exec 3<>/dev/tcp/" +
-                           c.nodes()[to].address + "/22' && echo $(( ($(date +%s%N) - s) / 1000 ))",
+                           c.nodes()[to].host + "/22' && echo $(( ($(date +%s%N) - s) / 1000 ))",
                        seconds(5));
   EXPECT_TRUE(r.ok()) << r.status().message();
   return r.ok() ? std::stod(*r) / 1000.0 : -1;

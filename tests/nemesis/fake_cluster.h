@@ -49,7 +49,7 @@ class FakeCluster : public Cluster {
     }
   }
   std::string Describe() const override { return "fake"; }
-  const std::vector<ClusterNode>& nodes() const override { return nodes_; }
+  const std::vector<NodeAddress>& nodes() const override { return nodes_; }
   Remote& remote(size_t i) override { return *remotes_[i]; }
   RecordingRemote& recording(size_t i) { return *remotes_[i]; }
   std::string control_address() const override { return "10.9.0.1"; }
@@ -57,7 +57,7 @@ class FakeCluster : public Cluster {
   std::string node_dir(size_t i) const override { return "/tmp/fake/" + nodes_[i].name; }
 
  private:
-  std::vector<ClusterNode> nodes_;
+  std::vector<NodeAddress> nodes_;
   std::vector<std::unique_ptr<RecordingRemote>> remotes_;
 };
 
