@@ -9,17 +9,7 @@ faultline=$1
 fixtures=$2/tests/fixtures
 dir=$(mktemp -d /tmp/faultline-checkers-test.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# expect CODE TEXT ARGS... : runs faultline ARGS; checks the exit code and that TEXT is in
-# its output (stdout and stderr).
-expect() {
-  local want=$1 text=$2; shift 2
-  out=$("$faultline" "$@" 2>&1); local got=$?
-  [ "$got" = "$want" ] || fail "faultline $* exited $got, expected $want: $out"
-  grep -qF -- "$text" <<<"$out" || fail "faultline $* did not say \"$text\": $out"
-}
-lacks() { ! grep -qF -- "$1" <<<"$out" || fail "said \"$1\" and should not have: $out"; }
+source "$(dirname "$0")/expect_lib.sh"
 
 # A stored register run (the built-in store, async replication, reads from any node; see
 # tests/fixtures/runs/README.md): causal alone, then the workload's checkers by default.
