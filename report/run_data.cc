@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "checkers/registry.h"
 #include "core/history_io.h"
 
 namespace faultline {
@@ -68,8 +69,10 @@ nlohmann::json NormaliseResults(const nlohmann::json& raw, const std::string& hi
                         {"checkers", nlohmann::json::object()},
                         {"checked_file", entry->value("file", "")},
                         {"format", entry->value("format", "")}};
-  if (entry->contains("linearizability"))
-    out["checkers"]["linearizability"] = (*entry)["linearizability"];
+  // Each checker `check` ran keeps its detail under its name (checkers/registry.h).
+  for (const CheckerInfo& c : RegisteredCheckers()) {
+    if (entry->contains(c.name)) out["checkers"][c.name] = (*entry)[c.name];
+  }
   if (entry->contains("error")) out["error"] = (*entry)["error"];
   // `check`'s reason for an unknown it decided itself ("nothing was checked: …").
   if (entry->contains("reason")) {

@@ -30,9 +30,9 @@ struct RunData {
 // read, or when test.json / results.json exist but are not valid JSON.
 Result<RunData> LoadRun(const std::string& run_dir, const ReportOptions& options = {});
 
-// results.json of `faultline check --out` ({"files": [{"file", "linearizability", …}]}) as
-// the {"verdict", "checkers"} shape of a run; the entry for `history_path` (else the first).
-// Other shapes are returned unchanged.
+// results.json of `faultline check --out` ({"files": [{"file", "linearizability", …}]}, each
+// checker it ran under its name) as the {"verdict", "checkers"} shape of a run; the entry for
+// `history_path` (else the first). Other shapes are returned unchanged.
 nlohmann::json NormaliseResults(const nlohmann::json& raw, const std::string& history_path);
 
 // "2026-11-21 23:54:20" for a run folder named 20261121T235420 (or 20261121T235420-2);

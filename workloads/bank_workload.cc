@@ -1,8 +1,9 @@
 #include "workloads/bank_workload.h"
 
-#include <exception>
+#include <memory>
 
-#include "checkers/bank/bank.h"
+#include "checkers/bank/bank_checker.h"
+#include "checkers/compose.h"
 
 namespace faultline {
 
@@ -46,36 +47,14 @@ std::vector<OpRequest> BankWorkload::FinalOps(const std::vector<std::string>& no
 }
 
 Result<CheckOutcome> BankWorkload::Check(const History& history, const std::string& source) const {
-  BankOptions o;
-  o.accounts = options_.accounts;
-  o.total = options_.total;
-  o.allow_negative = options_.allow_negative;
-  Result<BankResult> bank = Status::Internal("not run");
-  try {
-    bank = CheckBank(history, source, o);
-  } catch (const std::exception& e) {  // a checker bug must not cost the run its history
-    CheckOutcome out;
-    out.verdict = Verdict::kUnknown;
-    out.summary = std::string("bank: unknown (the checker failed: ") + e.what() + ")";
-    out.detail = {{"bank", {{"verdict", "unknown"}, {"explanation", out.summary}}}};
-    return out;
-  }
-  if (!bank.ok()) return bank.status();
-  CheckOutcome out;
-  out.verdict = bank->verdict;
-  out.detail = {{"bank", ToJson(*bank)}};
-  out.summary =
-      "bank: " + std::string(VerdictName(bank->verdict)) + " (" + std::to_string(bank->reads) +
-      " reads of " + std::to_string(bank->accounts) + " accounts totalling " +
-      std::to_string(bank->total) + "; transfers " + std::to_string(bank->transfers_ok) + " ok, " +
-      std::to_string(bank->transfers_fail) + " fail, " + std::to_string(bank->transfers_info) +
-      " info; " + std::to_string(bank->bad_reads.size()) + " bad reads)";
-  if (!bank->bad_reads.empty()) {
-    out.summary += "\n  " + bank->bad_reads.front().explanation;
-  } else if (bank->verdict != Verdict::kValid) {
-    out.summary += "\n  " + bank->explanation;
-  }
-  return out;
+  std::vector<std::unique_ptr<Checker>> checkers;
+  checkers.push_back(
+      std::make_unique<BankChecker>(BankOptions{.accounts = options_.accounts,
+                                                .total = options_.total,
+                                                .allow_negative = options_.allow_negative}));
+  Result<Composition> c = Compose(checkers, history, source);
+  if (!c.ok()) return c.status();
+  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail)};
 }
 
 }  // namespace faultline

@@ -1,6 +1,9 @@
 #include "workloads/counter_workload.h"
 
-#include <exception>
+#include <memory>
+
+#include "checkers/compose.h"
+#include "checkers/counter/counter_checker.h"
 
 namespace faultline {
 
@@ -27,41 +30,11 @@ std::vector<OpRequest> CounterWorkload::FinalOps(const std::vector<std::string>&
 
 Result<CheckOutcome> CounterWorkload::Check(const History& history,
                                             const std::string& source) const {
-  const std::string label =
-      std::string("counter (") + CounterConsistencyName(options_.consistency) + ")";
-  Result<CounterResult> counter = Status::Internal("not run");
-  try {
-    counter = CheckCounter(history, source, CounterOptions{options_.consistency});
-  } catch (const std::exception& e) {  // a checker bug must not cost the run its history
-    CheckOutcome out;
-    out.verdict = Verdict::kUnknown;
-    out.summary = label + ": unknown (the checker failed: " + e.what() + ")";
-    out.detail = {{"counter", {{"verdict", "unknown"}, {"explanation", out.summary}}}};
-    return out;
-  }
-  if (!counter.ok()) return counter.status();
-  const CounterResult& r = *counter;
-  CheckOutcome out;
-  out.verdict = r.verdict;
-  out.detail = {{"counter", ToJson(r)}};
-  out.summary = label + ": " + VerdictName(r.verdict) + " (" + std::to_string(r.reads) +
-                " reads, " + std::to_string(r.final_reads) + " of them final; adds " +
-                std::to_string(r.adds_ok) + " ok, " + std::to_string(r.adds_fail) + " fail, " +
-                std::to_string(r.adds_info) + " info; " + std::to_string(r.errors) + " errors, " +
-                std::to_string(r.notes) + " notes)";
-  const CounterProblem* first_error = nullptr;
-  for (const CounterProblem& p : r.problems) {
-    if (p.error) {
-      first_error = &p;
-      break;
-    }
-  }
-  if (first_error != nullptr) {
-    out.summary += "\n  " + first_error->name + ": " + first_error->explanation;
-  } else if (r.verdict != Verdict::kValid || r.notes > 0) {
-    out.summary += "\n  " + r.explanation;
-  }
-  return out;
+  std::vector<std::unique_ptr<Checker>> checkers;
+  checkers.push_back(std::make_unique<CounterChecker>(CounterOptions{options_.consistency}));
+  Result<Composition> c = Compose(checkers, history, source);
+  if (!c.ok()) return c.status();
+  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail)};
 }
 
 }  // namespace faultline

@@ -2,11 +2,9 @@
 
 #include <algorithm>
 
-#include <tbb/parallel_invoke.h>
-
-#include "checkers/causal/causal.h"
-#include "checkers/linearizability/checker.h"
-#include "checkers/linearizability/result_json.h"
+#include "checkers/causal/causal_checker.h"
+#include "checkers/compose.h"
+#include "checkers/linearizability/linearizability_checker.h"
 
 namespace faultline {
 
@@ -45,38 +43,17 @@ std::vector<OpRequest> RegisterWorkload::FinalOps(const std::vector<std::string>
   return reads;
 }
 
-// Both checkers run at once on oneTBB; the verdict is the worse of the two.
+// Linearizability (cas-register) and causal consistency, run at once by Compose.
 Result<CheckOutcome> RegisterWorkload::Check(const History& history,
                                              const std::string& source) const {
-  LinearizabilityOptions opts;
-  opts.model = "cas-register";
-  Result<LinearizabilityResult> lin = Status::Internal("not run");
-  Result<CausalResult> causal = Status::Internal("not run");
-  tbb::parallel_invoke([&] { lin = CheckLinearizability(history, source, opts); },
-                       [&] { causal = CheckCausal(history, source); });
-  if (!lin.ok()) return lin.status();
-  if (!causal.ok()) return causal.status();
-  CheckOutcome out;
-  out.verdict = Worst(lin->verdict, causal->verdict);
-  out.detail = {{"linearizability", ToJson(*lin)}, {"causal", ToJson(*causal)}};
-  out.summary = "linearizability: " + std::string(VerdictName(lin->verdict)) + " (" +
-                std::to_string(lin->keys) + " keys, " + std::to_string(lin->ops) + " ops";
-  if (lin->invalid_keys) out.summary += ", " + std::to_string(lin->invalid_keys) + " invalid";
-  if (lin->unknown_keys) out.summary += ", " + std::to_string(lin->unknown_keys) + " unknown";
-  out.summary += ")";
-  if (!lin->problems.empty()) {
-    const KeyResult& k = lin->problems.front();
-    out.summary += "\n  key " + k.key.value_or("-") + ": " + k.explanation;
-  }
-  out.summary += "\ncausal: " + std::string(VerdictName(causal->verdict)) + " (" +
-                 std::to_string(causal->violations.size()) + " violations)";
-  if (!causal->violations.empty()) {
-    const CausalViolation& v = causal->violations.front();
-    out.summary += "\n  " + v.name + " on key " + v.key + ": " + v.explanation;
-  } else if (causal->verdict == Verdict::kUnknown) {
-    out.summary += "\n  " + causal->explanation;
-  }
-  return out;
+  LinearizabilityOptions lin;
+  lin.model = "cas-register";
+  std::vector<std::unique_ptr<Checker>> checkers;
+  checkers.push_back(std::make_unique<LinearizabilityChecker>(std::move(lin)));
+  checkers.push_back(std::make_unique<CausalChecker>());
+  Result<Composition> c = Compose(checkers, history, source);
+  if (!c.ok()) return c.status();
+  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail)};
 }
 
 }  // namespace faultline

@@ -8,16 +8,7 @@ faultline=$1
 shared=${2:-}
 dir=$(mktemp -d /tmp/faultline-check-test.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# expect CODE TEXT ARGS... : runs faultline ARGS; checks the exit code and that TEXT is in
-# its output (stdout and stderr).
-expect() {
-  local want=$1 text=$2; shift 2
-  out=$("$faultline" "$@" 2>&1); local got=$?
-  [ "$got" = "$want" ] || fail "faultline $* exited $got, expected $want: $out"
-  grep -qF -- "$text" <<<"$out" || fail "faultline $* did not say \"$text\": $out"
-}
+source "$(dirname "$0")/expect_lib.sh"
 
 ok_history='{"process":0,"type":"invoke","f":"write","value":1}
 {"process":0,"type":"ok","f":"write","value":1}

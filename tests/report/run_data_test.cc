@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "report/report.h"
 #include "tests/report/temp_dir.h"
@@ -43,6 +44,20 @@ TEST(LoadRun, FollowsTheHistoryACheckOutFolderNames) {
   EXPECT_TRUE(run->test.is_null());
   EXPECT_EQ(run->results["verdict"], "invalid");
   EXPECT_EQ(run->results["checkers"]["linearizability"]["verdict"], "invalid");
+}
+
+// `check --checker causal,bank` keeps each checker's detail under its name in the file's entry.
+TEST(NormaliseResults, KeepsEveryCheckerACheckRan) {
+  const nlohmann::json raw = nlohmann::json::parse(
+      R"({"command":"check","verdict":"invalid","files":[{"file":"h.jsonl","verdict":"invalid",)"
+      R"("causal":{"checker":"causal","verdict":"invalid"},"bank":{"checker":"bank",)"
+      R"("verdict":"valid"},"format":"jsonl"}]})");
+  const nlohmann::json out = NormaliseResults(raw, "h.jsonl");
+  EXPECT_EQ(out["verdict"], "invalid");
+  EXPECT_EQ(out["checkers"]["causal"]["verdict"], "invalid");
+  EXPECT_EQ(out["checkers"]["bank"]["verdict"], "valid");
+  EXPECT_FALSE(out["checkers"].contains("linearizability"));
+  EXPECT_FALSE(out["checkers"].contains("format"));
 }
 
 TEST(LoadRun, NamesWhatIsMissing) {
