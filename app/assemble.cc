@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "checkers/registry.h"
 #include "control/netns_cluster.h"
 #include "control/remote_cluster.h"
-#include "db/external/client_process.h"
 #include "db/external/external_client.h"
 #include "db/parts.h"
 #include "nemesis/make_nemesis.h"
@@ -109,6 +109,7 @@ void RegisterAllParts(Registry& registry) {
   RegisterDbs(registry);
   RegisterWorkloads(registry);
   RegisterFaults(registry);
+  for (const CheckerInfo& c : RegisteredCheckers()) registry.Add(CheckerListing{c.name, c.description});
 }
 
 Result<RunParts> AssembleRun(const TestSpec& spec, const Registry& registry,
@@ -132,7 +133,6 @@ Result<RunParts> AssembleRun(const TestSpec& spec, const Registry& registry,
     if (spec.nemesis.faults.empty()) return std::unique_ptr<Nemesis>();
     return MakeNemesis(FaultOptions(spec), db, cluster, tools);
   };
-  parts.forced_exit = [] { KillAllClientProcesses(); };
   return parts;
 }
 

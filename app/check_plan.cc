@@ -52,13 +52,6 @@ Result<std::optional<StoredRun>> ReadStoredRun(const std::string& history_path) 
   return std::optional<StoredRun>(std::move(run));
 }
 
-std::vector<std::string> WorkloadCheckers(const std::string& workload) {
-  if (workload == "register") return {"linearizability", "causal"};
-  if (workload == "bank") return {"bank"};
-  if (workload == "counter") return {"counter"};
-  return {"linearizability"};
-}
-
 Result<std::vector<std::string>> ParseCheckerList(const std::string& text) {
   if (text.empty()) {
     return Status::InvalidArgument("--checker: expected one or more of " +

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "workloads/workload_checkers.h"
 
 namespace faultline {
 
@@ -25,10 +26,6 @@ struct StoredRun {
 // ("DIR/test.json: …; expected …") when it is there but not a JSON object, or its "workload"
 // is neither a string nor an object with a string "name".
 Result<std::optional<StoredRun>> ReadStoredRun(const std::string& history_path);
-
-// The checkers a workload's own runs are judged by (its Check in workloads/): register →
-// linearizability, causal; bank → bank; counter → counter; anything else → linearizability.
-std::vector<std::string> WorkloadCheckers(const std::string& workload);
 
 // "linearizability,causal" → the names, in order, without repeats. InvalidArgument
 // ("--checker foo: unknown checker; the checkers are: linearizability, causal, bank,

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "control/child_process.h"
 #include "harness/interrupt.h"
 
 namespace faultline {
@@ -68,8 +69,8 @@ RunOutcome Run(const TestSpec& spec, RunParts parts, const std::string& run_dir,
   RunOutcome out;
   Built built(run_dir, log);
   // A second Ctrl-C heals what it can and takes a local cluster down before exiting.
-  SetForcedExitCleanup([&built, &parts] {
-    if (parts.forced_exit) parts.forced_exit();
+  SetForcedExitCleanup([&built] {
+    KillAllChildProcesses();  // external clients, which owners will not get to end
     if (built.nemesis) built.nemesis->HealAll([](Op) {});
     if (built.cluster && built.kept.empty()) (void)built.cluster->TearDown();
   });

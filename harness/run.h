@@ -27,9 +27,6 @@ struct RunParts {
   std::function<Result<std::unique_ptr<Db>>(Cluster*, const NodeTools*, RunLog&)> db;
   // The fault schedule; null when the run has no faults.
   std::function<Result<std::unique_ptr<Nemesis>>(Db&, Cluster*, const NodeTools*)> nemesis;
-  // Called by a forced exit (second Ctrl-C) before faults are healed: ends what the parts
-  // started outside the cluster (e.g. external client processes).
-  std::function<void()> forced_exit;
 };
 
 struct RunOutcome {

@@ -4,6 +4,7 @@
 #include "workloads/bank_workload.h"
 #include "workloads/counter_workload.h"
 #include "workloads/register_workload.h"
+#include "workloads/workload_checkers.h"
 
 namespace faultline {
 namespace {
@@ -14,7 +15,7 @@ WorkloadPart RegisterPart() {
   p.description = "read, write and cas on independent keys (a fresh key every --ops-per-key ops)";
   p.options = {{.flag = "ops-per-key", .type = OptionType::kInt, .default_value = 100, .min = 1,
                 .help = "ops on a key before moving to a fresh one"}};
-  p.checkers = {"linearizability", "causal"};
+  p.checkers = WorkloadCheckers(p.name);
   p.make = [](const TestSpec& s) -> std::unique_ptr<Workload> {
     RegisterWorkloadOptions o;
     o.ops_per_key = static_cast<int>(OptInt(s.workload.options, "ops_per_key"));
@@ -35,7 +36,7 @@ WorkloadPart BankPart() {
       {.flag = "allow-negative", .type = OptionType::kBool,
        .help = "transfers may overdraw an account"},
   };
-  p.checkers = {"bank"};
+  p.checkers = WorkloadCheckers(p.name);
   p.make = [](const TestSpec& s) -> std::unique_ptr<Workload> {
     BankWorkloadOptions o;
     o.accounts = static_cast<int>(OptInt(s.workload.options, "accounts"));
@@ -53,7 +54,7 @@ WorkloadPart CounterPart() {
   p.options = {{.flag = "consistency", .default_value = "linearizable",
                 .choices = {"linearizable", "eventual"},
                 .help = "what the checker demands: linearizable or eventual"}};
-  p.checkers = {"counter"};
+  p.checkers = WorkloadCheckers(p.name);
   p.make = [](const TestSpec& s) -> std::unique_ptr<Workload> {
     CounterWorkloadOptions o;
     o.consistency = *ParseCounterConsistency(OptString(s.workload.options, "consistency"));

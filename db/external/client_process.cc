@@ -103,6 +103,5 @@ bool ClientProcess::Finish(std::chrono::milliseconds grace) {
   return by_itself;
 }
 
-void KillAllClientProcesses() { KillAllChildProcesses(); }
 
 }  // namespace faultline

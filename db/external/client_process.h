@@ -3,8 +3,8 @@
 // killed with faultline) and spoken to in lines over pipes on its stdin and stdout, its stderr
 // appended to a log file. Killing it kills its whole process group; it is always reaped, so
 // no zombie is left. Not thread-safe: one owner at a time. The thread that started it must
-// outlive it (the death signal follows that thread). KillAllClientProcesses is safe from any
-// thread.
+// outlive it (the death signal follows that thread); a forced exit ends every client with
+// KillAllChildProcesses (control/child_process.h), safe from any thread.
 #pragma once
 
 #include <sys/types.h>
@@ -71,9 +71,5 @@ class ClientProcess {
   std::string buffer_;                   // read from stdout, not yet returned
 };
 
-// SIGKILL to the process group of every ClientProcess not yet reaped: for a forced exit
-// (second Ctrl-C), where owners will not get to destroy theirs (KillAllChildProcesses: only
-// client processes are started with killed_by_kill_all).
-void KillAllClientProcesses();
 
 }  // namespace faultline

@@ -91,7 +91,8 @@ TEST_F(MemoryDbTest, ListShowsEveryPart) {
   EXPECT_EQ(code, 0);
   const std::string out = captured.str();
   for (const char* part : {"builtin:", "etcd:", "postgres:", "redis:", "external:", "memory:",
-                           "register:", "bank:", "counter:", "partition-ring:", "loss:"}) {
+                           "register:", "bank:", "counter:", "partition-ring:", "loss:",
+                           "linearizability:", "causal:"}) {
     EXPECT_NE(out.find(part), std::string::npos) << part << "\n" << out;
   }
   EXPECT_NE(out.find("safety settings --replication, --r, --w and --read-from"), std::string::npos)

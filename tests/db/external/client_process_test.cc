@@ -156,11 +156,11 @@ TEST_F(ClientProcessTest, DestroyingKillsAndReaps) {
   EXPECT_TRUE(NotRunning(pid));
 }
 
-TEST_F(ClientProcessTest, KillAllClientProcessesSignalsEveryLiveGroup) {
+TEST_F(ClientProcessTest, KillAllChildProcessesSignalsEveryLiveGroup) {
   auto a = Start("sleep 30");
   auto b = Start("sleep 30");
   ASSERT_TRUE(a && b);
-  KillAllClientProcesses();
+  KillAllChildProcesses();
   EXPECT_TRUE(a->Finish(milliseconds(10000)));  // it ended before the grace period did
   EXPECT_TRUE(b->Finish(milliseconds(10000)));
   EXPECT_EQ(a->Describe(), "killed by signal 9");
