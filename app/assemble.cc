@@ -8,6 +8,7 @@
 
 #include "checkers/registry.h"
 #include "control/netns_cluster.h"
+#include "control/process_cluster.h"
 #include "control/remote_cluster.h"
 #include "db/external/external_client.h"
 #include "db/parts.h"
@@ -39,8 +40,12 @@ void RemoveLeftoverClusters(RunLog& log) {
 
 
 Result<std::unique_ptr<Cluster>> MakeCluster(const ClusterSpec& spec, const std::string& run_id,
-                                             RunLog& log) {
-  if (spec.kind == "processes") return std::unique_ptr<Cluster>();
+                                             const std::string& run_dir, RunLog& log) {
+  if (spec.kind == "processes") {
+    auto c = ProcessCluster::Make(spec.nodes, run_dir);
+    if (!c.ok()) return c.status();
+    return std::unique_ptr<Cluster>(std::move(c).value());
+  }
   if (spec.kind == "local") {
     FAULTLINE_RETURN_IF_ERROR(NetnsCluster::CheckEnvironment());
     RemoveLeftoverClusters(log);
@@ -121,17 +126,19 @@ Result<RunParts> AssembleRun(const TestSpec& spec, const Registry& registry,
   }
   RunParts parts;
   parts.workload = workload->make(spec);
-  parts.cluster = [&spec, run_id](RunLog& log) { return MakeCluster(spec.cluster, run_id, log); };
-  parts.db = [&spec, db, run_id, run_dir](Cluster* cluster, const NodeTools* tools,
+  parts.cluster = [&spec, run_id, run_dir](RunLog& log) {
+    return MakeCluster(spec.cluster, run_id, run_dir, log);
+  };
+  parts.db = [&spec, db, run_id, run_dir](Cluster& cluster, const NodeTools* tools,
                                          RunLog& log) -> Result<std::unique_ptr<Db>> {
     auto made = db->make(DbContext{spec, spec.db.options, cluster, tools, run_id, run_dir, log});
     if (!made.ok() || spec.client_cmd.empty()) return made;
     return WithExternalClients(spec, run_dir, std::move(made).value(), log);
   };
-  parts.nemesis = [&spec](Db& db, Cluster* cluster,
+  parts.nemesis = [&spec](Db& db, Cluster& cluster,
                           const NodeTools* tools) -> Result<std::unique_ptr<Nemesis>> {
     if (spec.nemesis.faults.empty()) return std::unique_ptr<Nemesis>();
-    return MakeNemesis(FaultOptions(spec), db, cluster, tools);
+    return MakeNemesis(FaultOptions(spec), db, &cluster, tools);
   };
   return parts;
 }

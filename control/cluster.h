@@ -27,6 +27,9 @@ class Cluster {
   virtual bool local() const = 0;
   // A directory on node i that belongs to this run (exists; data, logs, sockets go below).
   virtual std::string node_dir(size_t i) const = 0;
+  // True when the nodes are processes of this machine sharing one address (--cluster
+  // processes): their servers need distinct ports, and no fault can cut or skew one node alone.
+  virtual bool shares_host() const { return false; }
   // Removes now what was built for the run (a local cluster's namespaces and processes);
   // hosts reached over SSH have nothing to remove. Idempotent.
   virtual Status TearDown() { return Status::Ok(); }

@@ -14,7 +14,7 @@
 #include "control/cluster.h"
 #include "control/node_tools.h"
 #include "core/status.h"
-#include "harness/client.h"
+#include "harness/db.h"
 #include "harness/options.h"
 #include "harness/run_log.h"
 #include "harness/test_spec.h"
@@ -35,8 +35,8 @@ struct DbSupport {
 struct DbContext {
   const TestSpec& test;
   const nlohmann::json& options;  // test.db.options
-  Cluster* cluster;               // null for --cluster processes
-  const NodeTools* tools;         // null for --cluster processes
+  Cluster& cluster;               // --cluster processes: one that shares_host()
+  const NodeTools* tools;         // null when the cluster shares_host()
   std::string run_id;             // names the run's resources
   std::string run_dir;            // data and logs go under run_dir/nodes
   RunLog& log;

@@ -45,19 +45,20 @@ Status SetUp(const TestSpec& spec, RunParts& parts, Built& b) {
   auto cluster = parts.cluster(b.log);
   if (!cluster.ok()) return cluster.status();
   b.cluster = std::move(cluster).value();
-  if (b.cluster) {
-    if (spec.cluster.keep) b.kept = b.cluster->Keep();
-    b.log.Info("cluster: " + b.cluster->Describe());
+  if (spec.cluster.keep) b.kept = b.cluster->Keep();
+  b.log.Info("cluster: " + b.cluster->Describe());
+  // Fault and server tools for the nodes; processes sharing this host take neither.
+  if (!b.cluster->shares_host()) {
     auto tools = NodeTools::Install(*b.cluster);
     if (!tools.ok()) return tools.status();
     b.tools = std::move(tools).value();
   }
   const NodeTools* tools = b.tools ? &*b.tools : nullptr;
-  auto db = parts.db(b.cluster.get(), tools, b.log);
+  auto db = parts.db(*b.cluster, tools, b.log);
   if (!db.ok()) return db.status();
   b.db = std::move(db).value();
   b.log.Info("db: " + b.db->Describe());
-  auto nemesis = parts.nemesis(*b.db, b.cluster.get(), tools);
+  auto nemesis = parts.nemesis(*b.db, *b.cluster, tools);
   if (!nemesis.ok()) return nemesis.status();
   b.nemesis = std::move(nemesis).value();
   return Status::Ok();

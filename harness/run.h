@@ -21,12 +21,12 @@ namespace faultline {
 
 struct RunParts {
   std::unique_ptr<Workload> workload;
-  // The nodes: a cluster (its resources removed on teardown unless it keeps them), or null
-  // for --cluster processes.
+  // The nodes (torn down on every path out unless kept).
   std::function<Result<std::unique_ptr<Cluster>>(RunLog&)> cluster;
-  std::function<Result<std::unique_ptr<Db>>(Cluster*, const NodeTools*, RunLog&)> db;
+  // The database on them; `tools` is null when the cluster shares_host() (nothing to run there).
+  std::function<Result<std::unique_ptr<Db>>(Cluster&, const NodeTools*, RunLog&)> db;
   // The fault schedule; null when the run has no faults.
-  std::function<Result<std::unique_ptr<Nemesis>>(Db&, Cluster*, const NodeTools*)> nemesis;
+  std::function<Result<std::unique_ptr<Nemesis>>(Db&, Cluster&, const NodeTools*)> nemesis;
 };
 
 struct RunOutcome {

@@ -7,7 +7,7 @@
 
 #include "checkers/verdict.h"
 #include "core/status.h"
-#include "harness/client.h"
+#include "harness/db.h"
 #include "harness/nemesis.h"
 #include "harness/run_log.h"
 #include "harness/test_spec.h"

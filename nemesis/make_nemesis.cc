@@ -55,7 +55,7 @@ Result<std::unique_ptr<Nemesis>> MakeNemesis(const NemesisOptions& options, Db& 
     network |= on_nodes;
     if (w == "clock") FAULTLINE_RETURN_IF_ERROR(db.ClockFaultsSupported());
     const bool needs_tools = w == "clock" || w == "delay";
-    if ((on_nodes || w == "clock") && (cluster == nullptr || (needs_tools && tools == nullptr))) {
+    if ((on_nodes || w == "clock") && (cluster == nullptr || cluster->shares_host() || (needs_tools && tools == nullptr))) {
       return Status::InvalidArgument("--nemesis " + w + " needs nodes in network namespaces or "
                                      "on hosts, not local processes");
     }

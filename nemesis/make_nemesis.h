@@ -8,7 +8,7 @@
 
 #include "control/cluster.h"
 #include "control/node_tools.h"
-#include "harness/client.h"
+#include "harness/db.h"
 #include "harness/nemesis.h"
 
 namespace faultline {

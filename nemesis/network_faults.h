@@ -11,7 +11,7 @@
 
 #include "control/node_daemon.h"
 #include "control/node_tools.h"
-#include "harness/client.h"
+#include "harness/db.h"
 #include "nemesis/fault.h"
 #include "nemesis/node_network.h"
 

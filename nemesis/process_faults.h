@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/client.h"
+#include "harness/db.h"
 #include "nemesis/fault.h"
 
 namespace faultline {

@@ -26,7 +26,7 @@ std::vector<std::string> ServerArgs(const BuiltinDbOptions& options) {
 Result<std::unique_ptr<BuiltinDb>> BuiltinDb::Start(const BuiltinDbOptions& options, RunLog& log) {
   auto mode = ParseReplicationMode(options.replication);
   if (!mode.ok()) return mode.status();
-  if (options.cluster != nullptr) {
+  if (options.cluster != nullptr && !options.cluster->shares_host()) {
     ClusterStoreOptions o;
     o.replication = *mode;
     o.r = options.r;

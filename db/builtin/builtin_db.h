@@ -12,7 +12,7 @@
 #include "control/node_tools.h"
 #include "db/builtin/builtin_client.h"
 #include "db/builtin/store_nodes.h"
-#include "harness/client.h"
+#include "harness/db.h"
 #include "harness/run_log.h"
 
 namespace faultline {
@@ -22,8 +22,8 @@ struct BuiltinDbOptions {
   std::string replication = "primary";
   int r = 0, w = 0;
   std::string run_dir;  // processes: nodes/<n>/ data and logs go here while the run goes
-  // When set, the servers run on these nodes (NodeTools installed there) instead of as
-  // local processes; `nodes` is then the cluster's size.
+  // The servers run on these nodes (NodeTools installed there), or as local processes when
+  // it is null or shares_host() (--cluster processes).
   Cluster* cluster = nullptr;
   const NodeTools* tools = nullptr;
   // What the clients speak (the workload's ops) and how; client.read_from_any also tells the

@@ -30,7 +30,7 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   const nlohmann::json& workload = c.test.workload.options;
   BuiltinDbOptions o;
   o.nodes = c.test.cluster.nodes;
-  o.cluster = c.cluster;
+  o.cluster = &c.cluster;
   o.tools = c.tools;
   o.replication = OptString(c.options, "replication");
   o.r = static_cast<int>(OptInt(c.options, "r"));

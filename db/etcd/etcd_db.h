@@ -11,7 +11,7 @@
 #include "control/cluster.h"
 #include "control/node_servers.h"
 #include "db/etcd/etcd_client.h"
-#include "harness/client.h"
+#include "harness/db.h"
 #include "harness/run_log.h"
 
 namespace faultline {

@@ -6,7 +6,6 @@ namespace faultline {
 namespace {
 
 Result<std::unique_ptr<Db>> Make(const DbContext& c) {
-  if (c.cluster == nullptr) return Status::InvalidArgument("--db etcd needs a cluster");
   EtcdOptions o;
   o.reads = OptString(c.options, "read_consistency") == "serializable" ? EtcdReads::kSerializable
                                                                        : EtcdReads::kLinearizable;
@@ -14,7 +13,7 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   o.extra_args = OptStrings(c.options, "db_args");
   o.cluster_token = c.run_id;
   o.logs_dir = c.run_dir + "/nodes";
-  auto db = EtcdDb::Start(*c.cluster, o, c.log);
+  auto db = EtcdDb::Start(c.cluster, o, c.log);
   if (!db.ok()) return db.status();
   return std::unique_ptr<Db>(std::move(db).value());
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "db/external/client_process.h"
+#include "control/node_address.h"
 #include "harness/client.h"
 #include "harness/run_log.h"
 

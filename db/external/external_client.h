@@ -12,7 +12,7 @@
 #include <string>
 
 #include "db/external/client_pool.h"
-#include "harness/client.h"
+#include "harness/db.h"
 
 namespace faultline {
 

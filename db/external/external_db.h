@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "control/cluster.h"
-#include "harness/client.h"
+#include "harness/db.h"
 #include "harness/run_log.h"
 
 namespace faultline {

@@ -49,8 +49,7 @@ Status Validate(const TestSpec& s) {
 }
 
 Result<std::unique_ptr<Db>> Make(const DbContext& c) {
-  if (c.cluster == nullptr) return Status::InvalidArgument("--db external needs a cluster");
-  auto db = ExternalDb::Setup(*c.cluster, ExternalDbSpecFromJson(c.options), c.log);
+  auto db = ExternalDb::Setup(c.cluster, ExternalDbSpecFromJson(c.options), c.log);
   if (!db.ok()) return db.status();
   return std::unique_ptr<Db>(std::move(db).value());
 }

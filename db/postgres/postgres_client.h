@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/client.h"
+#include "harness/db.h"
 
 namespace faultline {
 

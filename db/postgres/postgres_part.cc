@@ -18,12 +18,9 @@ Status Validate(const TestSpec& s) {
 }
 
 Result<std::unique_ptr<Db>> Make(const DbContext& c) {
-  if (c.cluster == nullptr || c.tools == nullptr) {
-    return Status::InvalidArgument("--db postgres needs --cluster local or hosts");
-  }
   const nlohmann::json& workload = c.test.workload.options;
   PostgresDbOptions o;
-  o.cluster = c.cluster;
+  o.cluster = &c.cluster;
   o.tools = c.tools;
   o.logs_dir = c.run_dir + "/nodes";
   o.synchronous_commit = OptString(c.options, "synchronous_commit");

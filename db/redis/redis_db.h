@@ -13,7 +13,7 @@
 #include "control/node_servers.h"
 #include "control/node_tools.h"
 #include "db/redis/redis_client.h"
-#include "harness/client.h"
+#include "harness/db.h"
 #include "harness/run_log.h"
 
 namespace faultline {

@@ -17,7 +17,7 @@ Status Validate(const TestSpec& s) {
 
 Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   RedisDbOptions o;
-  o.cluster = c.cluster;
+  o.cluster = &c.cluster;
   o.tools = c.tools;
   o.logs_dir = c.run_dir + "/nodes";
   o.client.workload = c.test.workload.name;

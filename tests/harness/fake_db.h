@@ -9,7 +9,7 @@
 #include <mutex>
 #include <thread>
 
-#include "harness/client.h"
+#include "harness/db.h"
 
 namespace faultline::testing {
 
