@@ -10,16 +10,21 @@ PACKAGES=(g++ cmake ninja-build pkg-config
           libssh2-1-dev            # SSH control of nodes (control/)
           openssh-server iptables  # the local cluster: sshd per node, partitions and loss
           libnetfilter-queue-dev   # the delay fault's packet-holding daemon (nemesis/)
-          etcd-server etcd-client  # db/etcd: the servers on the nodes; etcdctl for the bench
-          libcpp-httplib-dev       # db/etcd: HTTP/1.1 client for etcd's JSON gateway
           python3                  # tests/db/external: the example external client
-          redis-server redis-sentinel libhiredis-dev  # db/redis
-          postgresql libpq-dev     # db/postgres
           chromium   # headless, for the report's browser test (tests/report/browser_test.sh)
           # Hardening (docs/hardening.md): GCC's sanitizer runtimes for scripts/sanitize.sh
           # (g++ pulls them in already; named so that they are checked), clang and its
           # compiler-rt (libFuzzer, clang's ASan/UBSan) for scripts/fuzz.sh.
           libasan8 liblsan0 libubsan1 libtsan2 clang-14 libclang-rt-14-dev)
+
+# Each database lists its own (server, client library) in db/<name>/packages, one per line;
+# '#' starts a comment.
+for list in db/*/packages; do
+  while read -r line; do
+    line=${line%%#*}
+    for p in $line; do PACKAGES+=("$p"); done
+  done <"$list"
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
