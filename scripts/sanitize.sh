@@ -24,14 +24,14 @@ parts=("$@")
 # faultline binary's own tests, not built here), and the
 # programs those tests start. A test executable missing here shows up in ctest as
 # <name>_NOT_BUILT and fails the run, so a new one cannot be skipped unnoticed.
-asan_targets=(app_tests core_tests checker_tests causal_tests bank_tests counter_tests harness_tests
+asan_targets=(app_tests app_run_tests core_tests checker_tests linearizability_tests causal_tests bank_tests counter_tests harness_tests
               workloads_tests nemesis_tests db_tests report_tests nemesis_tools_tests
               nemesis_tools_net_probe control_tests etcd_tests external_tests postgres_tests
               redis_tests)
 # Executables whose every test is labelled cluster: not built here, their placeholders skipped.
 asan_not_built='^(cluster_faults_tests|pg_conn_commit_test)_NOT_BUILT$'
 # The control tests that need no cluster or root (control_tests is labelled cluster as a whole).
-asan_control_units='^(ChildProcessTest|ShellQuote|ShellJoin|Sha256|Fingerprint|PrivateKeyAlgorithm|RemoteClusterOptionsTest|RemoteClusterOwnerTest)\.'
+asan_control_units='^(ChildProcessTest|ProcessClusterTest|ShellQuote|ShellJoin|Sha256|Fingerprint|PrivateKeyAlgorithm|RemoteClusterOptionsTest|RemoteClusterOwnerTest)\.'
 tsan_targets=(harness_tests workloads_tests nemesis_tests external_tests)
 tsan_dirs=(tests/harness tests/workloads tests/nemesis tests/db/external)
 

@@ -13,7 +13,7 @@
 
 #include "checkers/linearizability/checker.h"
 #include "core/history_io.h"
-#include "tests/checkers/history_generator.h"
+#include "tests/checkers/linearizability/history_generator.h"
 
 namespace faultline {
 namespace {

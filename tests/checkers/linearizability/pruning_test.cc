@@ -7,7 +7,7 @@
 #include <string>
 
 #include "checkers/linearizability/checker.h"
-#include "tests/checkers/history_spec.h"
+#include "tests/checkers/linearizability/history_spec.h"
 
 namespace faultline {
 namespace {

@@ -18,8 +18,8 @@
 
 #include "checkers/linearizability/checker.h"
 #include "core/history_io.h"
-#include "tests/checkers/history_generator.h"
-#include "tests/checkers/reference_checker.h"
+#include "tests/checkers/linearizability/history_generator.h"
+#include "tests/checkers/linearizability/reference_checker.h"
 
 namespace faultline {
 namespace {
