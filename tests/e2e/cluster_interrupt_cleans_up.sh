@@ -10,7 +10,18 @@ a=$!
 "$FAULTLINE" test --cluster local --results "$ROOT/b" --nodes 3 --time-limit 60 --seed 32 \
   --nemesis partition --nemesis-interval 1 >"$ROOT/b.out" 2>&1 &
 b=$!
-sleep 8
+# Interrupt once both runs have a partition in force: a fixed sleep raced the set-up of two
+# clusters at once on a loaded machine (run a reached its main phase 2.7 s before the signal
+# and had injected only loss).
+wait_for_partition() {  # RUN_ROOT PID: up to 50 s, while the run lives
+  for _ in $(seq 500); do
+    grep -qs '"f":"start-partition"' "$1/latest/history.jsonl" && return 0
+    kill -0 "$2" 2>/dev/null || return 0
+    sleep 0.1
+  done
+}
+wait_for_partition "$ROOT/a" "$a"
+wait_for_partition "$ROOT/b" "$b"
 kill -INT "$a" "$b"
 wait "$a"; ca=$?
 wait "$b"; cb=$?
@@ -27,7 +38,7 @@ mkdir -p "$ROOT/c"
 "$FAULTLINE" test --cluster local --results "$ROOT/c" --nodes 3 --time-limit 60 --seed 33 \
   --nemesis partition --nemesis-interval 1 >"$ROOT/c.out" 2>&1 &
 c=$!
-sleep 6
+wait_for_partition "$ROOT/c" "$c"
 kill -INT "$c"
 # The second signal once the first was taken (two signals sent too close together can merge
 # into one on a loaded machine).
