@@ -135,13 +135,14 @@ Result<nlohmann::json> ParseOptionWord(const OptionSpec& s, const std::string& w
 Status CheckOptionValues(const std::vector<OptionSpec>& specs, const nlohmann::json& values,
                          const std::string& owner) {
   if (!values.is_object()) return Status::InvalidArgument(owner + ": options must be an object");
-  for (const auto& [key, value] : values.items()) {
+  for (const auto& item : values.items()) {
+    const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture one
     auto s = std::find_if(specs.begin(), specs.end(),
                           [&](const OptionSpec& o) { return o.Key() == key; });
     if (s == specs.end()) {
       return Status::InvalidArgument(owner + " has no option \"" + key + "\"");
     }
-    FAULTLINE_RETURN_IF_ERROR(CheckOne(*s, value, owner));
+    FAULTLINE_RETURN_IF_ERROR(CheckOne(*s, item.value(), owner));
   }
   return Status::Ok();
 }

@@ -17,7 +17,9 @@ json PartJson(const PartChoice& part) {
 }
 
 // A part in test.json: {"name": …, options…}, or (stored before) a plain name whose options
-// are top-level fields of `flat` under the same keys; what the part does not declare is left.
+// are top-level fields of `flat` under the same keys, or fields of an object named after the
+// part (--db external's commands were under "external"); what the part does not declare is
+// left.
 PartChoice PartFromJson(const json& j, const json& flat, const std::vector<OptionSpec>* specs) {
   PartChoice p;
   if (j.is_object()) {
@@ -30,8 +32,13 @@ PartChoice PartFromJson(const json& j, const json& flat, const std::vector<Optio
   json values = specs ? DefaultOptionValues(*specs) : json::object();
   for (const auto& [key, value] : p.options.items()) values[key] = value;
   if (!j.is_object() && specs) {
+    const bool own = flat.contains(p.name) && flat[p.name].is_object();
     for (const OptionSpec& s : *specs) {
-      if (flat.contains(s.Key())) values[s.Key()] = flat[s.Key()];
+      if (own && flat[p.name].contains(s.Key())) {
+        values[s.Key()] = flat[p.name][s.Key()];
+      } else if (flat.contains(s.Key())) {
+        values[s.Key()] = flat[s.Key()];
+      }
     }
   }
   p.options = std::move(values);

@@ -193,5 +193,24 @@ TEST(TestJson, AnOldFlatTestJsonStillLoads) {
   EXPECT_EQ(s->seed, 1234u);
 }
 
+// An old --db external run: its commands were stored under "external", beside the flat keys.
+TEST(TestJson, AnOldExternalRunKeepsItsCommands) {
+  std::ifstream in(std::string(FAULTLINE_TESTS_DIR) + "/fixtures/old_run/test.json");
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["db"] = "external";
+  j["workload"] = "register";
+  j["client_cmd"] = "./client";
+  j["nemesis"] = {"kill"};
+  j["external"] = {{"setup", "up"}, {"teardown", "down"}, {"kill", "k"}, {"start", "s"},
+                   {"port", 7000}, {"logs", {"/var/log/db.log"}}};
+  auto s = SpecFromJson(j, Parts());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->db.options["setup"], "up");
+  EXPECT_EQ(s->db.options["kill"], "k");
+  EXPECT_EQ(s->db.options["port"], 7000);
+  EXPECT_EQ(s->db.options["logs"], nlohmann::json({"/var/log/db.log"}));
+  EXPECT_FALSE(s->db.options.contains("replication"));
+}
+
 }  // namespace
 }  // namespace faultline

@@ -13,7 +13,7 @@
 #include <fstream>
 
 #include "control/local_command.h"
-#include "tests/nemesis/tools/temp_dir.h"
+#include "tests/control/test_cluster.h"  // TempDir (one per test binary: control_tests)
 
 namespace faultline {
 namespace {
@@ -23,7 +23,7 @@ using std::chrono::milliseconds;
 class ChildProcessTest : public ::testing::Test {
  protected:
   std::string Read(const std::string& name) {
-    std::ifstream in(dir_.File(name));
+    std::ifstream in(dir_ / name);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
   testing::TempDir dir_;
@@ -45,7 +45,7 @@ TEST_F(ChildProcessTest, AMissingProgramIsNamed) {
 }
 
 TEST_F(ChildProcessTest, AnExecTheKernelRefusesIsAnErrorNotAChildThatExited) {
-  const std::filesystem::path junk = dir_.File("junk");
+  const std::filesystem::path junk = dir_ / "junk";
   std::ofstream(junk) << "\x7f"
                          "ELF not really\n";
   ::chmod(junk.c_str(), 0755);
@@ -61,7 +61,7 @@ TEST_F(ChildProcessTest, OutputAndStderrAreAppendedAndTheLifelineIsDescriptor3) 
   ASSERT_EQ(::pipe2(lifeline, O_CLOEXEC), 0);
   ChildOptions o;
   o.argv = {"/bin/sh", "-c", "echo out; echo err >&2; echo x >&3 && echo lifeline"};
-  o.output_path = dir_.File("out.log");
+  o.output_path = dir_ / "out.log";
   o.lifeline_fd = lifeline[1];
   auto child = ChildProcess::Spawn(o);
   ASSERT_TRUE(child.ok()) << child.status().message();
