@@ -42,6 +42,13 @@ struct DbContext {
   RunLog& log;
 };
 
+// A database's own start-up result as the Db a DbPart's factory returns.
+template <typename T>
+Result<std::unique_ptr<Db>> AsDb(Result<std::unique_ptr<T>> started) {
+  if (!started.ok()) return started.status();
+  return std::unique_ptr<Db>(std::move(started).value());
+}
+
 struct DbPart {
   std::string name, description;
   std::vector<OptionSpec> options;

@@ -42,9 +42,7 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   o.client.read_from_any = OptString(c.options, "read_from") == "any";
   o.client.seed = c.test.seed;
   o.extra_args = OptStrings(c.options, "db_args");
-  auto db = BuiltinDb::Start(o, c.log);
-  if (!db.ok()) return db.status();
-  return std::unique_ptr<Db>(std::move(db).value());
+  return AsDb(BuiltinDb::Start(o, c.log));
 }
 
 }  // namespace

@@ -13,9 +13,7 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   o.extra_args = OptStrings(c.options, "db_args");
   o.cluster_token = c.run_id;
   o.logs_dir = c.run_dir + "/nodes";
-  auto db = EtcdDb::Start(c.cluster, o, c.log);
-  if (!db.ok()) return db.status();
-  return std::unique_ptr<Db>(std::move(db).value());
+  return AsDb(EtcdDb::Start(c.cluster, o, c.log));
 }
 
 }  // namespace

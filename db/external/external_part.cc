@@ -49,9 +49,7 @@ Status Validate(const TestSpec& s) {
 }
 
 Result<std::unique_ptr<Db>> Make(const DbContext& c) {
-  auto db = ExternalDb::Setup(c.cluster, ExternalDbSpecFromJson(c.options), c.log);
-  if (!db.ok()) return db.status();
-  return std::unique_ptr<Db>(std::move(db).value());
+  return AsDb(ExternalDb::Setup(c.cluster, ExternalDbSpecFromJson(c.options), c.log));
 }
 
 std::vector<OptionSpec> Options() {

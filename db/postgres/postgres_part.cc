@@ -32,9 +32,7 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   o.client.bank_read_split = OptString(c.options, "bank_read") == "split";
   o.client.read_from_replicas = OptString(c.options, "read_from") == "replicas";
   o.client.seed = c.test.seed;
-  auto db = PostgresDb::Start(o, c.log);
-  if (!db.ok()) return db.status();
-  return std::unique_ptr<Db>(std::move(db).value());
+  return AsDb(PostgresDb::Start(o, c.log));
 }
 
 }  // namespace

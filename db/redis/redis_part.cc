@@ -22,9 +22,7 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   o.logs_dir = c.run_dir + "/nodes";
   o.client.workload = c.test.workload.name;
   o.client.wait_replicas = static_cast<int>(OptInt(c.options, "redis_wait"));
-  auto db = RedisDb::Start(o, c.log);
-  if (!db.ok()) return db.status();
-  return std::unique_ptr<Db>(std::move(db).value());
+  return AsDb(RedisDb::Start(o, c.log));
 }
 
 }  // namespace

@@ -11,22 +11,12 @@
 #include "app/assemble.h"
 #include "app/commands.h"
 #include "tests/app/memory_db/memory_db_part.h"
+#include "tests/app/help_text.h"
 
 namespace faultline {
 namespace {
 
-// Help text with its line wrapping undone.
-std::string Unwrapped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == ' ') {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using testing::Unwrapped;
 
 namespace fs = std::filesystem;
 

@@ -8,22 +8,12 @@
 #include <fstream>
 
 #include "app/assemble.h"
+#include "tests/app/help_text.h"
 
 namespace faultline {
 namespace {
 
-// Help text with its line wrapping undone.
-std::string Unwrapped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == ' ') {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using testing::Unwrapped;
 
 const Registry& Parts() {
   static const Registry* r = [] {
