@@ -64,6 +64,7 @@ int RunAnalyze(const std::vector<std::string>& args) {
   }
   if (!loaded->warning.empty()) std::cerr << "warning: " << loaded->warning << "\n";
   nlohmann::json results = RunResults(loaded->history, *check, false);
+  if (previous.ok() && previous->contains("not_sent")) results["not_sent"] = (*previous)["not_sent"];
   results["analyzed"] = true;
   results["truncated"] = truncated;
   if (Status s = WriteJsonFile(dir + "/results.json", results); !s.ok()) {

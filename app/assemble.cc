@@ -78,21 +78,49 @@ Result<std::unique_ptr<Cluster>> MakeCluster(const ClusterSpec& spec, const std:
   return std::unique_ptr<Cluster>(std::move(c).value());
 }
 
-// --client-cmd: the database's own automation (or, for --db external, the user's commands)
-// with external clients instead of its own (db/external/).
-Result<std::unique_ptr<Db>> WithExternalClients(const TestSpec& spec, const std::string& run_dir,
-                                                std::unique_ptr<Db> inner, RunLog& log) {
+// What every --client-cmd process is told of the run, and where its stderr goes.
+ExternalClientOptions ClientOptions(const TestSpec& spec, const std::string& run_dir, RunLog& log) {
   ExternalClientOptions o;
   o.command = spec.client_cmd;
   o.log_dir = run_dir + "/clients";
   o.env = {{"FAULTLINE_WORKLOAD", spec.workload.name},
            {"FAULTLINE_TEST", std::filesystem::absolute(run_dir + "/test.json").string()}};
   o.log = &log;
+  return o;
+}
+
+// --client-cmd's preflight, before anything is built: the nodes have their names but no
+// address yet (0.0.0.0:0), and FAULTLINE_PREFLIGHT=1 says so.
+Status PreflightClientCommand(const TestSpec& spec, const std::string& run_dir, RunLog& log) {
+  ExternalClientOptions o = ClientOptions(spec, run_dir, log);
+  if (!spec.cluster.hosts.empty()) {
+    for (const std::string& h : spec.cluster.hosts) o.nodes.push_back({h, "0.0.0.0", 0});
+  } else {
+    for (int i = 1; i <= spec.cluster.nodes; ++i) o.nodes.push_back({"n" + std::to_string(i), "0.0.0.0", 0});
+  }
+  o.env.emplace_back("FAULTLINE_PREFLIGHT", "1");
+  o.spares_per_node = 0;  // none started before the program proved it starts
+  std::error_code ec;
+  std::filesystem::create_directories(o.log_dir, ec);
+  if (ec) return Status::IoError("cannot create " + o.log_dir + ": " + ec.message());
+  const Clock::time_point start = Clock::now();
+  FAULTLINE_RETURN_IF_ERROR(
+      PreflightExternalClient(ClientPool(std::move(o)), std::chrono::milliseconds(10000)));
+  log.Info("external client preflight passed in " + SecondsSince(start));
+  return Status::Ok();
+}
+
+// --client-cmd: the database's own automation (or, for --db external, the user's commands)
+// with external clients instead of its own (db/external/).
+Result<std::unique_ptr<Db>> WithExternalClients(const TestSpec& spec, const std::string& run_dir,
+                                                std::unique_ptr<Db> inner, RunLog& log) {
+  ExternalClientOptions o = ClientOptions(spec, run_dir, log);
   // A waiting process for each of a node's workers and as many again (up to 8): a fault that
   // makes every worker's op info at once (a killed leader) still leaves ready ones after it.
   const int nodes = std::max(spec.cluster.nodes, 1);
   const int per_node = (spec.concurrency + nodes - 1) / nodes;
   o.spares_per_node = per_node + std::min(per_node, 8);
+  o.take_wait = std::chrono::milliseconds(static_cast<int64_t>(spec.op_timeout * 1000));
   return ExternalClientDb::Wrap(std::move(inner), std::move(o));
 }
 
@@ -126,6 +154,11 @@ Result<RunParts> AssembleRun(const TestSpec& spec, const Registry& registry,
   }
   RunParts parts;
   parts.workload = workload->make(spec);
+  if (!spec.client_cmd.empty()) {
+    parts.preflight = [&spec, run_dir](RunLog& log) {
+      return PreflightClientCommand(spec, run_dir, log);
+    };
+  }
   parts.cluster = [&spec, run_id, run_dir](RunLog& log) {
     return MakeCluster(spec.cluster, run_id, run_dir, log);
   };

@@ -11,7 +11,15 @@ namespace faultline {
 
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kInvalidInput, kInvalidArgument, kIoError, kUnsupported, kInternal };
+  enum class Code {
+    kOk,
+    kInvalidInput,
+    kInvalidArgument,
+    kIoError,
+    kUnsupported,
+    kInternal,
+    kNotReady
+  };
 
   Status() = default;
   static Status Ok() { return Status(); }
@@ -25,6 +33,9 @@ class [[nodiscard]] Status {
   // A capability faultline does not have (reported as missing, never faked).
   static Status Unsupported(std::string msg) { return Status(Code::kUnsupported, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  // Something the caller waited for (a client process that says it is ready) was not ready
+  // in time; nothing was done, and the caller may try again.
+  static Status NotReady(std::string msg) { return Status(Code::kNotReady, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -24,11 +24,21 @@ Recorder::~Recorder() {
   ::close(fd_);
 }
 
-Op Recorder::Record(Op op) {
+Op Recorder::Record(Op op) { return RecordCompletion(std::move(op), Clock::time_point::max(), {}); }
+
+Op Recorder::RecordCompletion(Op op, Clock::time_point ok_by, const Value& request_value) {
   std::lock_guard<std::mutex> lock(mu_);
   // Index and time are taken under the lock, so file order, index order and time order agree.
   op.index = next_index_.fetch_add(1);
-  op.time = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count();
+  const Clock::time_point now = Clock::now();
+  op.time = std::chrono::duration_cast<std::chrono::nanoseconds>(now - start_).count();
+  if (op.type == OpType::kOk && now > ok_by) {
+    const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(now - ok_by);
+    op.type = OpType::kInfo;
+    op.value = request_value;
+    op.error = "answered ok " + std::to_string(late.count()) +
+               " ms after it was due (the op timeout): too late to count, recorded as info";
+  }
   buffer_ += op.ToJson();
   buffer_ += '\n';
   ops_.push_back(op);

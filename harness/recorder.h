@@ -29,6 +29,14 @@ class Recorder {
 
   // Sets op.index and op.time (ns since start), appends it; returns the recorded copy.
   Op Record(Op op);
+  // Record for a completion due by `ok_by`: an ok stamped later is recorded as info instead
+  // (its value `request_value`, its error saying how late it was). The check and the stamp
+  // are one step, so no ok op is recorded past its deadline.
+  Op RecordCompletion(Op op, Clock::time_point ok_by, const Value& request_value);
+  // The steady-clock instant of a recorded op's time.
+  Clock::time_point TimeOf(const Op& recorded) const {
+    return start_ + std::chrono::nanoseconds(recorded.time);
+  }
   // Stops the flusher, writes what is buffered and fsyncs. Idempotent.
   Status Close();
   // Every op recorded so far, in order. REQUIRES: Close() was called.

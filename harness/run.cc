@@ -40,24 +40,30 @@ struct Built {
   std::vector<std::string> warnings;
 };
 
-// Cluster, node tools, database and faults, in that order; the first error ends set-up.
+// The preflight, then cluster, node tools, database and faults, in that order; the first
+// error ends set-up.
 Status SetUp(const TestSpec& spec, RunParts& parts, Built& b) {
+  if (parts.preflight) FAULTLINE_RETURN_IF_ERROR(parts.preflight(b.log));
+  Clock::time_point start = Clock::now();
   auto cluster = parts.cluster(b.log);
   if (!cluster.ok()) return cluster.status();
   b.cluster = std::move(cluster).value();
   if (spec.cluster.keep) b.kept = b.cluster->Keep();
-  b.log.Info("cluster: " + b.cluster->Describe());
+  b.log.Step("cluster: " + b.cluster->Describe() + " ready in " + SecondsSince(start));
   // Fault and server tools for the nodes; processes sharing this host take neither.
   if (!b.cluster->shares_host()) {
+    start = Clock::now();
     auto tools = NodeTools::Install(*b.cluster);
     if (!tools.ok()) return tools.status();
     b.tools = std::move(tools).value();
+    b.log.Step("node tools installed in " + SecondsSince(start));
   }
   const NodeTools* tools = b.tools ? &*b.tools : nullptr;
+  start = Clock::now();
   auto db = parts.db(*b.cluster, tools, b.log);
   if (!db.ok()) return db.status();
   b.db = std::move(db).value();
-  b.log.Info("db: " + b.db->Describe());
+  b.log.Step("db: " + b.db->Describe() + " set up in " + SecondsSince(start));
   auto nemesis = parts.nemesis(*b.db, *b.cluster, tools);
   if (!nemesis.ok()) return nemesis.status();
   b.nemesis = std::move(nemesis).value();

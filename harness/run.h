@@ -21,6 +21,9 @@ namespace faultline {
 
 struct RunParts {
   std::unique_ptr<Workload> workload;
+  // Checks that need nothing built (the --client-cmd program starts and says it is ready),
+  // run first so that a mistake costs no cluster; null when there are none.
+  std::function<Status(RunLog&)> preflight;
   // The nodes (torn down on every path out unless kept).
   std::function<Result<std::unique_ptr<Cluster>>(RunLog&)> cluster;
   // The database on them; `tools` is null when the cluster shares_host() (nothing to run there).

@@ -1,7 +1,9 @@
 // RunLog: faultline.log of one run — timestamped lines, each flushed as written so a crash
-// keeps them. Thread-safe.
+// keeps them; set-up steps also on stderr. Thread-safe.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -10,6 +12,13 @@
 #include "harness/client.h"
 
 namespace faultline {
+
+// "3.2 s": the time since `start`, for set-up steps.
+inline std::string SecondsSince(Clock::time_point start) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(Clock::now() - start).count());
+  return buf;
+}
 
 class RunLog {
  public:
@@ -31,10 +40,18 @@ class RunLog {
     std::fprintf(file_, "%9.3f  %s\n", t, line.c_str());
     std::fflush(file_);
   }
+  // A step of the run's set-up the user waits for (cluster built, database set up, clients
+  // ready): logged, and also printed on stderr when set_echo(true) (`faultline test`).
+  void Step(const std::string& line) {
+    Info(line);
+    if (echo_) std::fprintf(stderr, "  %s\n", line.c_str());
+  }
+  void set_echo(bool echo) { echo_ = echo; }
 
  private:
   std::mutex mu_;
   std::FILE* file_ = nullptr;
+  std::atomic<bool> echo_{false};
   const Clock::time_point start_ = Clock::now();
 };
 

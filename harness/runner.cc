@@ -23,9 +23,21 @@ using std::chrono::duration_cast;
 
 Clock::duration Seconds(double s) { return duration_cast<Clock::duration>(duration<double>(s)); }
 
+std::string Fixed1(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", s);
+  return buf;
+}
+
 struct Counters {
   std::atomic<int64_t> ok{0}, fail{0}, info{0};
+  // Ops never invoked: no client of the worker's node was ready within the op timeout.
+  std::atomic<int64_t> not_sent{0};
 };
+
+// An ok answer may arrive this long after its op's deadline and still count: a client that
+// returns at the deadline needs a moment to hand its answer over.
+constexpr auto kDeadlineSlack = std::chrono::milliseconds(50);
 
 // Shared state of one phase of client work.
 struct Phase {
@@ -58,9 +70,14 @@ class Run {
  private:
   void Worker(int w, Phase& phase, bool paced);
   bool NextRequest(int w, Phase& phase, Random& rng, OpRequest* req);
-  // Runs `req` on `client`, first opening it on `node` if it is null.
-  Completion Perform(const std::string& node, std::unique_ptr<Client>& client,
-                     const OpRequest& req);
+  // Opens a client on `node` into *client if it has none. NotReady when the client side could
+  // not get ready in time (the op is not invoked); another error when opening failed (a
+  // connection refused: the op is recorded as a fail).
+  Status Open(const std::string& node, std::unique_ptr<Client>& client);
+  // Runs `req` on `client` by `deadline`; a client that is null (Open failed with
+  // `open_error`) makes it a fail, since nothing was sent.
+  Completion Perform(Client* client, const Status& open_error, const OpRequest& req,
+                     Clock::time_point deadline);
 
   const TestSpec& spec_;
   Db& db_;
@@ -86,25 +103,29 @@ bool Run::NextRequest(int w, Phase& phase, Random& rng, OpRequest* req) {
   return true;
 }
 
-Completion Run::Perform(const std::string& node, std::unique_ptr<Client>& client,
-                        const OpRequest& req) {
-  const Clock::time_point deadline = Clock::now() + Seconds(spec_.op_timeout);
-  Completion c;
+Status Run::Open(const std::string& node, std::unique_ptr<Client>& client) {
+  if (client) return Status::Ok();
   try {
-    if (!client) {
-      auto opened = db_.OpenClient(node);
-      // Nothing was sent: the op certainly did not happen.
-      if (!opened.ok()) {
-        return Completion{OpType::kFail, req.value, opened.status().message(), "", true};
-      }
-      client = std::move(opened).value();
-    }
-    c = client->Invoke(req, deadline);
+    auto opened = db_.OpenClient(node);
+    if (!opened.ok()) return opened.status();
+    client = std::move(opened).value();
+    return Status::Ok();
   } catch (const std::exception& e) {
-    c = Completion{OpType::kInfo, Value(), std::string("client threw: ") + e.what()};
+    return Status::IoError(std::string("opening a client threw: ") + e.what());
   }
-  if (c.type == OpType::kOk && Clock::now() > deadline + std::chrono::milliseconds(50)) {
-    c = Completion{OpType::kInfo, Value(), "completed after the op timeout"};
+}
+
+Completion Run::Perform(Client* client, const Status& open_error, const OpRequest& req,
+                        Clock::time_point deadline) {
+  Completion c;
+  if (client == nullptr) {
+    c = Completion{OpType::kFail, req.value, open_error.message(), "", true};
+  } else {
+    try {
+      c = client->Invoke(req, deadline);
+    } catch (const std::exception& e) {
+      c = Completion{OpType::kInfo, Value(), std::string("client threw: ") + e.what()};
+    }
   }
   if (c.type != OpType::kOk || req.f != "read") c.value = req.value;
   return c;
@@ -131,23 +152,37 @@ void Run::Worker(int w, Phase& phase, bool paced) {
       std::this_thread::sleep_until(next);
       next += Seconds(interval * (0.5 + rng.UniformDouble()));
     }
+    const std::string node = req.node.value_or(nodes_[w % nodes_.size()]);
+    std::unique_ptr<Client>& client = clients[node];
+    const Status opened = Open(node, client);
+    if (opened.code() == Status::Code::kNotReady) {
+      // The client side was not ready (an external client process still starting): the
+      // database never saw this op, so it is not invoked, only counted.
+      if (counters_.not_sent++ == 0) {
+        log_.Info("an op not sent (counted from here on): " + opened.message());
+      }
+      ++unavailable_in_a_row;  // back off as from a node that cannot serve
+      continue;
+    }
     Op invoke;
     invoke.process = processes_[w];
     invoke.type = OpType::kInvoke;
     invoke.f = req.f;
     invoke.key = req.key;
     invoke.value = req.value;
-    invoke.node = req.node.value_or(nodes_[w % nodes_.size()]);
+    invoke.node = node;
     invoke.final = phase.final;
-    rec_.Record(invoke);
-    std::unique_ptr<Client>& client = clients[*invoke.node];
-    Completion c = Perform(*invoke.node, client, req);
-    Op done = std::move(invoke);
+    // The deadline runs from the invoke as recorded; an ok recorded after it (and its slack)
+    // is info, so no ok op's recorded latency exceeds the op timeout.
+    Op done = rec_.Record(std::move(invoke));
+    const Clock::time_point deadline = rec_.TimeOf(done) + Seconds(spec_.op_timeout);
+    Completion c = Perform(client.get(), opened, req, deadline);
     done.type = c.type;
     done.value = std::move(c.value);
     if (!c.error.empty()) done.error = std::move(c.error);
     if (!c.node.empty()) done.node = std::move(c.node);
-    rec_.Record(std::move(done));
+    done = rec_.RecordCompletion(std::move(done), deadline + kDeadlineSlack, req.value);
+    c.type = done.type;
     (c.type == OpType::kOk ? counters_.ok : c.type == OpType::kFail ? counters_.fail : counters_.info)++;
     unavailable_in_a_row = c.type == OpType::kFail && c.unavailable ? unavailable_in_a_row + 1 : 0;
     if (c.type == OpType::kInfo) {
@@ -158,13 +193,19 @@ void Run::Worker(int w, Phase& phase, bool paced) {
 }
 
 Status Run::Setup() {
-  for (const OpRequest& req : workload_.SetupOps()) {
+  const std::vector<OpRequest> ops = workload_.SetupOps();
+  const Clock::time_point start = Clock::now();
+  for (const OpRequest& req : ops) {
     const Clock::time_point give_up =
         Clock::now() + Seconds(spec_.op_timeout * kSetupAttemptsWorth);
     for (size_t attempt = 0;; ++attempt) {
       std::unique_ptr<Client> client;
       const std::string& node = nodes_[attempt % nodes_.size()];
-      Completion c = Perform(node, client, req);
+      const Status opened = Open(node, client);
+      Completion c = opened.code() == Status::Code::kNotReady
+                         ? Completion::Fail(opened.message(), true)
+                         : Perform(client.get(), opened, req,
+                                   Clock::now() + Seconds(spec_.op_timeout));
       log_.Info("setup: " + req.f + " " + req.value.ToJson() + " on " + node + ": " +
                 OpTypeName(c.type) + (c.error.empty() ? "" : " (" + c.error + ")"));
       if (c.type == OpType::kOk) break;
@@ -175,6 +216,10 @@ Status Run::Setup() {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+  }
+  if (!ops.empty()) {
+    log_.Step("workload set-up: " + std::to_string(ops.size()) + " op" + (ops.size() == 1 ? "" : "s") +
+              " ok in " + SecondsSince(start));
   }
   return Status::Ok();
 }
@@ -233,7 +278,7 @@ RunReport Runner::Run(const std::string& run_dir) {
   main.end = Clock::now() + Seconds(spec_.time_limit);
   std::atomic<bool> done{false};
   std::thread progress([&] { run.Progress(done); });
-  log_.Info("main phase: " + std::to_string(spec_.time_limit) + " s");
+  log_.Step("main phase: " + Fixed1(spec_.time_limit) + " s");
   auto record_fault = [&run](Op op) { run.RecordFault(std::move(op)); };
   std::thread nemesis([&] {
     if (nemesis_) nemesis_->Run(main.end, InterruptRequested, record_fault);
@@ -275,9 +320,19 @@ RunReport Runner::Run(const std::string& run_dir) {
   }
   report.verdict = check->verdict;
   report.summary = Summary(ComputeStats(*history)) + "\n" + check->summary;
-  report.status = WriteJsonFile(run_dir + "/results.json",
-                                RunResults(*history, *check, report.interrupted));
+  nlohmann::json results = RunResults(*history, *check, report.interrupted);
+  if (const int64_t n = run.counters().not_sent; n > 0) {
+    results["not_sent"] = n;
+    report.summary += "\n" + NotSentText(n);
+  }
+  report.status = WriteJsonFile(run_dir + "/results.json", results);
   return report;
+}
+
+std::string NotSentText(int64_t n) {
+  return std::to_string(n) + " op" + (n == 1 ? "" : "s") +
+         " not sent: no client of the worker's node was ready within the op timeout (the "
+         "database never saw them; they are not in the history)";
 }
 
 nlohmann::json RunResults(const History& history, const CheckOutcome& check, bool interrupted) {

@@ -24,7 +24,12 @@ struct RunReport {
   int64_t ops = 0;
 };
 
-// results.json of a run: the verdict, the history's stats and the checker's detail.
+// What results.json's "not_sent" (ops a worker dropped because no client of its node was
+// ready within the op timeout) means, for the summary and the report.
+std::string NotSentText(int64_t n);
+
+// results.json of a run: the verdict, the history's stats and the checker's detail (the
+// runner adds "not_sent" when ops were not sent).
 nlohmann::json RunResults(const History& history, const CheckOutcome& check, bool interrupted);
 
 // The verdict of a run's history: the workload's checkers, then one rule for every workload

@@ -109,6 +109,11 @@ std::string HistoryFacts(const RunData& run, const HistoryStats& s, size_t fault
                                      " ms · p99 " + Fixed(s.p99_ms, 2) + " ms · max " +
                                      Fixed(s.max_ms, 2) + " ms");
   }
+  if (run.results.is_object() && run.results.value("not_sent", int64_t{0}) > 0) {
+    h += Row("not sent", GroupDigits(run.results.value("not_sent", int64_t{0})) +
+                             " ops: no client of the worker's node was ready within the op "
+                             "timeout (the database never saw them; not in the history)");
+  }
   const std::string& warning = run.history_warning;
   return h + Row("history file", EscapeHtml(run.history_path) +
                                      (warning.empty() ? "" : " (" + EscapeHtml(warning) + ")"));

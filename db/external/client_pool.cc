@@ -128,34 +128,41 @@ void ClientPool::Note(const std::string& node, const std::string& what) const {
   ::close(fd);
 }
 
-Result<std::unique_ptr<ClientProcess>> ClientPool::Take(const std::string& node) {
-  std::vector<std::pair<Spare, std::string>> dead;
-  std::unique_ptr<ClientProcess> taken;
-  size_t starting = 0;
-  std::string failure;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!wanted_.count(node)) return Status::InvalidArgument("no node " + node);
-    Refresh(node, &dead);
-    std::deque<Spare>& list = spares_[node];
-    auto ready = std::find_if(list.begin(), list.end(), [](const Spare& s) { return s.ready; });
-    if (ready != list.end()) {
-      taken = std::move(ready->process);
-      list.erase(ready);
-      TopUp(node);  // its replacement
+Result<std::unique_ptr<ClientProcess>> ClientPool::Take(const std::string& node,
+                                                        Clock::time_point until) {
+  for (;;) {
+    std::vector<std::pair<Spare, std::string>> dead;
+    std::unique_ptr<ClientProcess> taken;
+    size_t starting = 0;
+    std::string failure;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!wanted_.count(node)) return Status::InvalidArgument("no node " + node);
+      Refresh(node, &dead);
+      std::deque<Spare>& list = spares_[node];
+      auto ready = std::find_if(list.begin(), list.end(), [](const Spare& s) { return s.ready; });
+      if (ready != list.end()) {
+        taken = std::move(ready->process);
+        list.erase(ready);
+        TopUp(node);  // its replacement
+      }
+      starting = list.size();
+      failure = last_failure_[node];
     }
-    starting = list.size();
-    failure = last_failure_[node];
+    Bury(node, dead);
+    if (taken) return taken;
+    if (Clock::now() >= until) {
+      return Status::NotReady("no external client process for " + node + " was ready in time (" +
+                              std::to_string(starting) + " starting)" +
+                              (failure.empty() ? "" : "; the last one failed: " + failure));
+    }
+    std::this_thread::sleep_for(milliseconds(5));
   }
-  Bury(node, dead);
-  if (taken) return taken;
-  return Status::IoError("no external client process for " + node + " is ready yet (" +
-                         std::to_string(starting) + " starting)" +
-                         (failure.empty() ? "" : "; the last one failed: " + failure));
 }
 
 Status ClientPool::WaitReady(milliseconds timeout) {
   const Clock::time_point until = Clock::now() + timeout;
+  size_t said = 0;  // nodes with a ready process, as last said
   for (;;) {
     std::vector<std::string> waiting;
     std::string failed;
@@ -172,6 +179,11 @@ Status ClientPool::WaitReady(milliseconds timeout) {
       if (!ready) waiting.push_back(n.name);
     }
     if (!failed.empty()) return Status::IoError(failed);
+    if (const size_t ready = options_.nodes.size() - waiting.size(); ready > said && options_.log) {
+      said = ready;
+      options_.log->Step("external clients ready on " + std::to_string(ready) + "/" +
+                         std::to_string(options_.nodes.size()) + " nodes");
+    }
     if (waiting.empty()) return Status::Ok();
     if (Clock::now() >= until) {
       std::string names;

@@ -38,6 +38,9 @@ struct ExternalClientOptions {
   int spares_per_node = 1;
   // A spare that has not said it is ready this long after it started is killed and replaced.
   std::chrono::milliseconds ready_timeout{30000};
+  // How long a worker waits for a ready process of its node before its op is not sent (the
+  // op timeout: a worker never waits longer for a client than for an answer).
+  std::chrono::milliseconds take_wait{1000};
   RunLog* log = nullptr;  // faultline.log: clients killed and why (optional)
 };
 
@@ -56,10 +59,11 @@ class ClientPool {
   ~ClientPool();
 
   const ExternalClientOptions& options() const { return options_; }
-  // A ready client process for `node` (FAULTLINE_NODE), and a replacement starts. IoError if
-  // none is ready yet (nothing was sent anywhere: the caller's op certainly did not happen) or
-  // the spares failed (the message says how and where their stderr is).
-  Result<std::unique_ptr<ClientProcess>> Take(const std::string& node);
+  // A ready client process for `node` (FAULTLINE_NODE), and a replacement starts; waits until
+  // `until` for one. NotReady if none became ready by then (nothing was sent anywhere: the
+  // caller's op was never invoked), IoError if the spares failed (the message says how and
+  // where their stderr is).
+  Result<std::unique_ptr<ClientProcess>> Take(const std::string& node, Clock::time_point until);
   // Waits until every node has a ready process; an error after `timeout`, or when processes
   // fail before they are ready (the message says how).
   Status WaitReady(std::chrono::milliseconds timeout);

@@ -34,7 +34,7 @@ class ExternalClient : public Client {
   // Takes a process if there is none.
   Status Start() {
     if (process_) return Status::Ok();
-    auto p = pool_.Take(node_);
+    auto p = pool_.Take(node_, ClientPool::Clock::now() + pool_.options().take_wait);
     if (!p.ok()) return p.status();
     process_ = std::move(p).value();
     return Status::Ok();
@@ -140,10 +140,6 @@ Result<std::unique_ptr<Db>> ExternalClientDb::Wrap(std::unique_ptr<Db> inner,
   const std::string what = "external clients: `" + options.command +
                            "`, FAULTLINE_NODES=" + NodesVariable(options.nodes) +
                            "; their stderr in " + options.log_dir;
-  ExternalClientOptions preflight = options;
-  preflight.spares_per_node = 0;  // none started before the program proved it starts
-  FAULTLINE_RETURN_IF_ERROR(
-      PreflightExternalClient(ClientPool(std::move(preflight)), milliseconds(10000)));
   auto pool = std::make_unique<ClientPool>(std::move(options));
   FAULTLINE_RETURN_IF_ERROR(pool->WaitReady(milliseconds(30000)));
   if (log) log->Info(what);

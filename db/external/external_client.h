@@ -32,8 +32,9 @@ Status PreflightExternalClient(const ClientPool& pool, std::chrono::milliseconds
 class ExternalClientDb : public Db {
  public:
   // Wraps `inner`, whose ClientEndpoints() must say where its nodes are (they go into
-  // options.nodes); creates options.log_dir, runs the preflight and waits (30 s at most) until
-  // every node has a ready client process.
+  // options.nodes); creates options.log_dir and waits (30 s at most) until every node has a
+  // ready client process. The preflight (PreflightExternalClient) is the caller's, before
+  // anything is built.
   static Result<std::unique_ptr<Db>> Wrap(std::unique_ptr<Db> inner, ExternalClientOptions options);
   // The clients' spares go first, then the database.
   ~ExternalClientDb() override { pool_.reset(); }

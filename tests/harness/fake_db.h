@@ -1,8 +1,11 @@
 // MemoryDb: an in-process register store implementing Db, for harness tests and the harness
 // overhead benchmark. Modes: a linearizable store (one mutex), one whose reads are served
 // from a snapshot that lags behind (stale reads: not linearizable), one that sleeps past the
-// deadline on some ops (op timeouts), a no-op store that does nothing at all, and one that is
-// down (every op refused as unavailable: the database never answers).
+// deadline on some ops (op timeouts), one that answers ok past the deadline on some ops (a
+// stalled client), a no-op store that does nothing at all, and one that is down (every op
+// refused as unavailable: the database never answers). set_clients_ready_at makes OpenClient
+// behave as external clients still starting do: it waits up to `wait` for that instant, then
+// says NotReady.
 #pragma once
 
 #include <map>
@@ -13,7 +16,7 @@
 
 namespace faultline::testing {
 
-enum class MemoryMode { kLinearizable, kStaleReads, kSlow, kNoop, kDown };
+enum class MemoryMode { kLinearizable, kStaleReads, kSlow, kLateOk, kNoop, kDown };
 
 class MemoryDb : public Db {
  public:
@@ -25,7 +28,15 @@ class MemoryDb : public Db {
     return n;
   }
   Result<std::unique_ptr<Client>> OpenClient(const std::string&) override {
+    if (Clock::now() < ready_at_) {
+      std::this_thread::sleep_until(std::min(ready_at_, Clock::now() + ready_wait_));
+      if (Clock::now() < ready_at_) return Status::NotReady("no client ready yet");
+    }
     return std::unique_ptr<Client>(new MemoryClient(this));
+  }
+  void set_clients_ready_at(Clock::time_point at, Clock::duration wait) {
+    ready_at_ = at;
+    ready_wait_ = wait;
   }
   Status Kill(const std::string&) override { return Status::Ok(); }
   Status Restart(const std::string&) override { return Status::Ok(); }
@@ -54,6 +65,10 @@ class MemoryDb : public Db {
       std::this_thread::sleep_until(deadline + std::chrono::milliseconds(60));
       return Completion{OpType::kInfo, Value(), "timeout"};
     }
+    if (mode_ == MemoryMode::kLateOk && ++*calls % 5 == 0) {
+      std::this_thread::sleep_until(deadline + std::chrono::milliseconds(80));
+      return Completion{OpType::kOk, req.f == "read" ? Value() : req.value, ""};
+    }
     std::lock_guard<std::mutex> lock(mu_);
     const std::string& key = *req.key;
     if (req.f == "read") {
@@ -78,6 +93,8 @@ class MemoryDb : public Db {
   std::mutex mu_;
   std::map<std::string, int64_t> state_, stale_;
   int64_t writes_ = 0;
+  Clock::time_point ready_at_{};
+  Clock::duration ready_wait_{};
 };
 
 }  // namespace faultline::testing

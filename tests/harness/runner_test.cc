@@ -21,7 +21,9 @@ struct Ran {
   std::string dir;
 };
 
-Ran RunOnce(MemoryMode mode, double seconds, uint64_t seed) {
+// `clients_ready_after`: OpenClient says NotReady (after waiting up to the op timeout) until
+// this long after the run starts.
+Ran RunOnce(MemoryMode mode, double seconds, uint64_t seed, double clients_ready_after = 0) {
   TestSpec spec;
   spec.time_limit = seconds;
   spec.concurrency = 5;
@@ -33,6 +35,11 @@ Ran RunOnce(MemoryMode mode, double seconds, uint64_t seed) {
   auto dir = CreateRunDir(spec.results_root, "t");
   EXPECT_TRUE(dir.ok()) << dir.status().message();
   MemoryDb db(mode);
+  if (clients_ready_after > 0) {
+    db.set_clients_ready_at(
+        Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(clients_ready_after * 1000)),
+        std::chrono::milliseconds(static_cast<int64_t>(spec.op_timeout * 1000)));
+  }
   RegisterWorkload workload(RegisterWorkloadOptions{50, 100});
   RunLog log;
   return {Runner(spec, db, workload, /*nemesis=*/nullptr, log).Run(*dir), *dir};
@@ -74,6 +81,54 @@ TEST(RunnerTest, OpTimeoutsBecomeInfoAndRetireTheProcess) {
   }
   EXPECT_GT(infos, 0);
   EXPECT_GT(processes.size(), 5u);  // new process ids after each info
+}
+
+// An ok that arrives after the op's deadline is recorded as info, so no ok op's recorded
+// latency exceeds the op timeout plus the 50 ms slack, however the client stalls.
+TEST(RunnerTest, NoOkOpIsRecordedPastTheOpTimeout) {
+  Ran r = RunOnce(MemoryMode::kLateOk, 0.5, 5);
+  ASSERT_TRUE(r.report.status.ok()) << r.report.status.message();
+  auto loaded = ReadHistoryFile(r.dir + "/history.jsonl", HistoryFormat::kJsonl);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const History& h = loaded->history;
+  int late = 0, oks = 0;
+  for (size_t i = 0; i < h.size(); ++i) {
+    const Op& op = h.ops()[i];
+    if (op.type == OpType::kInvoke || op.is_nemesis()) continue;
+    const int64_t latency_ns = op.time - h.ops()[h.partner(i)].time;
+    if (op.type == OpType::kOk) {
+      ++oks;
+      EXPECT_LE(latency_ns, 50'000'000 + 50'000'000) << "op " << op.index;
+    }
+    if (op.error && op.error->find("too late to count") != std::string::npos) {
+      ++late;
+      EXPECT_EQ(op.type, OpType::kInfo);
+    }
+  }
+  EXPECT_GT(oks, 0);
+  EXPECT_GT(late, 0);  // every fifth call of a client answers 80 ms past its deadline
+}
+
+// While no client is ready (external client processes still starting), a worker's op is not
+// invoked: nothing enters the history before the first client is ready, no op fails for it,
+// and results.json counts what was not sent.
+TEST(RunnerTest, OpsWaitForAReadyClientAndAreNotRecordedUntilThen) {
+  Ran r = RunOnce(MemoryMode::kLinearizable, 0.6, 6, /*clients_ready_after=*/0.3);
+  ASSERT_TRUE(r.report.status.ok()) << r.report.status.message();
+  EXPECT_EQ(r.report.verdict, Verdict::kValid) << r.report.summary;
+  auto loaded = ReadHistoryFile(r.dir + "/history.jsonl", HistoryFormat::kJsonl);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const History& h = loaded->history;
+  ASSERT_GT(h.size(), 0u);
+  EXPECT_GE(h.ops()[0].time, 250'000'000) << "an op was recorded before any client was ready";
+  for (const Op& op : h.ops()) {
+    EXPECT_FALSE(op.error && op.error->find("ready") != std::string::npos)
+        << "op " << op.index << ": " << *op.error;
+  }
+  auto results = ReadJsonFile(r.dir + "/results.json");
+  ASSERT_TRUE(results.ok()) << results.status().message();
+  EXPECT_GT(results->value("not_sent", 0), 0);
+  EXPECT_NE(r.report.summary.find("not sent"), std::string::npos) << r.report.summary;
 }
 
 // A run against a database that never answered is unknown, not valid (CheckRun), and its

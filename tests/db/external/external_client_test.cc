@@ -235,7 +235,8 @@ TEST_F(ExternalClientTest, AClientThatNeverSaysReadyIsNotHandedOut) {
   EXPECT_NE(s.message().find("{\"type\":\"ready\"}"), std::string::npos) << s.message();
   auto c = NewExternalClient(*pool_, "n1");
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("no external client process for n1 is ready"),
+  EXPECT_EQ(c.status().code(), Status::Code::kNotReady);
+  EXPECT_NE(c.status().message().find("no external client process for n1 was ready in time"),
             std::string::npos);
 }
 
@@ -316,10 +317,28 @@ TEST_F(ExternalClientTest, TheDecoratorNeedsADbThatSaysWhereItsNodesAre) {
             std::string::npos);
 }
 
-TEST_F(ExternalClientTest, TheDecoratorRunsThePreflight) {
+TEST_F(ExternalClientTest, TheDecoratorFailsWhenItsClientsCannotStart) {
   auto db = ExternalClientDb::Wrap(std::make_unique<EndpointDb>(), Options("exit 127"));
   ASSERT_FALSE(db.ok());
-  EXPECT_NE(db.status().message().find("exit 127"), std::string::npos) << db.status().message();
+  EXPECT_NE(db.status().message().find("127"), std::string::npos) << db.status().message();
+}
+
+TEST_F(ExternalClientTest, TakeWaitsForAClientThatIsStillStarting) {
+  pool_ = std::make_unique<ClientPool>(Options("sleep 0.3; " + FakeClient(kOkPid)));
+  auto p = pool_->Take("n1", ClientPool::Clock::now() + milliseconds(5000));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+}
+
+TEST_F(ExternalClientTest, TakeSaysNotReadyWhenNoClientBecameReadyInTime) {
+  pool_ = std::make_unique<ClientPool>(Options("sleep 5; " + FakeClient(kOkPid)));
+  const auto start = ClientPool::Clock::now();
+  auto p = pool_->Take("n1", start + milliseconds(100));
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), Status::Code::kNotReady);
+  EXPECT_GE(ClientPool::Clock::now() - start, milliseconds(100));
+  EXPECT_NE(p.status().message().find("no external client process for n1 was ready in time"),
+            std::string::npos)
+      << p.status().message();
 }
 
 }  // namespace
