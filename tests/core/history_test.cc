@@ -8,19 +8,17 @@
 namespace faultline {
 namespace {
 
-History Load(const std::string& text) {
-  auto loaded = ParseHistory(text, "t.jsonl", HistoryFormat::kJsonl);
-  EXPECT_TRUE(loaded.ok()) << loaded.status().message();
-  return loaded.ok() ? std::move(loaded->history) : History();
-}
-
 TEST(HistoryNemesisTest, AnInvokeAndItsInfoPairAmongClientOps) {
-  const History h = Load(R"(
+  Result<std::vector<Op>> ops = ParseJsonlOps(R"(
 {"process":"nemesis","type":"invoke","f":"kill","value":"n1"}
 {"process":0,"type":"invoke","f":"read","value":null}
 {"process":"nemesis","type":"info","f":"kill","value":"n1"}
 {"process":0,"type":"ok","f":"read","value":3}
-)");
+)", "t.jsonl");
+  ASSERT_TRUE(ops.ok()) << ops.status().message();
+  Result<History> made = History::Make(std::move(*ops), "t.jsonl");
+  ASSERT_TRUE(made.ok()) << made.status().message();
+  const History& h = *made;
   ASSERT_EQ(h.size(), 4u);
   EXPECT_EQ(h.partner(0), 2);
   EXPECT_EQ(h.partner(2), 0);
@@ -29,14 +27,18 @@ TEST(HistoryNemesisTest, AnInvokeAndItsInfoPairAmongClientOps) {
 }
 
 TEST(HistoryNemesisTest, LoneInfosAndUnfinishedInvokesStandAlone) {
-  const History h = Load(R"(
+  Result<std::vector<Op>> ops = ParseJsonlOps(R"(
 {"process":"nemesis","type":"info","f":"kill","value":"n1"}
 {"process":"nemesis","type":"invoke","f":"start","value":"n1"}
 {"process":"nemesis","type":"info","f":"start","value":"n1"}
 {"process":"nemesis","type":"invoke","f":"pause","value":"n3"}
 {"process":"nemesis","type":"info","f":"kill","value":"n2"}
 {"process":"nemesis","type":"invoke","f":"kill","value":"n2"}
-)");
+)", "t.jsonl");
+  ASSERT_TRUE(ops.ok()) << ops.status().message();
+  Result<History> made = History::Make(std::move(*ops), "t.jsonl");
+  ASSERT_TRUE(made.ok()) << "nemesis ops never make a history invalid: " << made.status().message();
+  const History& h = *made;
   ASSERT_EQ(h.size(), 6u);
   EXPECT_EQ(h.partner(0), -1) << "one info per fault, as faultline recorded them before";
   EXPECT_EQ(h.partner(1), 2);

@@ -14,6 +14,15 @@ std::vector<FaultBand> Bands(const std::string& text) {
   return FaultBands(loaded->history, ChooseTimeAxis(loaded->history));
 }
 
+// Where band `b` starts and ends, on the axis and in the history.
+void ExpectSpan(const FaultBand& b, int64_t start, int64_t end, int64_t start_index,
+                int64_t end_index) {
+  EXPECT_EQ(b.start, start) << b.f;
+  EXPECT_EQ(b.end, end) << b.f;
+  EXPECT_EQ(b.start_index, start_index) << b.f;
+  EXPECT_EQ(b.end_index, end_index) << b.f;
+}
+
 TEST(FaultBands, PairsKillsWithRestartsOfTheSameNode) {
   const auto bands = Bands(R"(
 {"time":1000,"process":"nemesis","type":"info","f":"kill","value":"n1"}
@@ -60,10 +69,7 @@ TEST(FaultBands, ReadsJepsenInvokeInfoPairsOnce) {
 )");
   ASSERT_EQ(bands.size(), 1u);
   EXPECT_EQ(bands[0].target, "Cut off n1");
-  EXPECT_EQ(bands[0].start, 0);  // from the invoke (µs after the first op)
-  EXPECT_EQ(bands[0].start_index, 0);
-  EXPECT_EQ(bands[0].end, 3);
-  EXPECT_EQ(bands[0].end_index, 3);
+  ExpectSpan(bands[0], 0, 3, 0, 3);  // from the invoke (µs after the first op)
 }
 
 // faultline records each begin and end as an invoke when issued and an info when done: a
@@ -83,17 +89,11 @@ TEST(FaultBands, RunFromTheIssueOfTheBeginToTheCompletionOfTheEnd) {
   ASSERT_EQ(bands.size(), 2u);
   EXPECT_EQ(bands[0].f, "kill");
   EXPECT_EQ(bands[0].target, "n1");
-  EXPECT_EQ(bands[0].start, 0);
-  EXPECT_EQ(bands[0].start_index, 0);
-  EXPECT_EQ(bands[0].end, 8);  // the start's info, not its invoke (2)
-  EXPECT_EQ(bands[0].end_index, 5);
+  ExpectSpan(bands[0], 0, 8, 0, 5);  // to the start's info, not its invoke (2)
   // What a partly applied fault hit is what its info says; a stop that never completed
   // (a run cut short) still ends it where it was issued.
   EXPECT_EQ(bands[1].target, R"({"n2":300})");
-  EXPECT_EQ(bands[1].start, 9);
-  EXPECT_EQ(bands[1].start_index, 6);
-  EXPECT_EQ(bands[1].end, 11);
-  EXPECT_EQ(bands[1].end_index, 8);
+  ExpectSpan(bands[1], 9, 11, 6, 8);
 }
 
 // A history of one info per fault (faultline before it stamped issues) draws as it always
@@ -106,13 +106,8 @@ TEST(FaultBands, OneOpFaultsOfOlderHistoriesDrawAsBefore) {
 {"time":5000,"process":"nemesis","type":"info","f":"kill","value":"n2","error":"n2 is gone"}
 )");
   ASSERT_EQ(bands.size(), 2u);
-  EXPECT_EQ(bands[0].start, 0);
-  EXPECT_EQ(bands[0].start_index, 0);
-  EXPECT_EQ(bands[0].end, 3);
-  EXPECT_EQ(bands[0].end_index, 2);
-  EXPECT_EQ(bands[1].start, 4);
-  EXPECT_EQ(bands[1].start_index, 3);
-  EXPECT_EQ(bands[1].end_index, -1);
+  ExpectSpan(bands[0], 0, 3, 0, 2);
+  ExpectSpan(bands[1], 4, 4, 3, -1);  // never ended: to the end of the history
 }
 
 TEST(FaultTarget, ShortensLongValuesOnCharacterBoundaries) {
