@@ -96,16 +96,37 @@ class OpenInvokes {
   std::unordered_map<int64_t, int64_t> map_;
 };
 
+// Pairs nemesis op `i` loosely: a completion closes the open nemesis invoke of the same f
+// (faultline and Jepsen record a fault as invoke + info); one with none stands alone (faultline
+// recorded one info per fault before it stamped the invoke); an invoke never completed stays
+// pending. Never an error: faults are not checked, only shown.
+void PairNemesis(const std::vector<Op>& ops, size_t i, int64_t* open,
+                 std::vector<int64_t>* partner) {
+  if (ops[i].type == OpType::kInvoke) {
+    *open = static_cast<int64_t>(i);
+    return;
+  }
+  if (*open >= 0 && ops[*open].f == ops[i].f) {
+    (*partner)[i] = *open;
+    (*partner)[*open] = static_cast<int64_t>(i);
+  }
+  *open = -1;
+}
+
 }  // namespace
 
 Result<History> History::Make(std::vector<Op> ops, const std::string& source) {
   History h;
   h.partner_.assign(ops.size(), -1);
   OpenInvokes open(ops);  // process -> index of its open invoke
+  int64_t nemesis_open = -1;
   for (size_t i = 0; i < ops.size(); ++i) {
     Op& op = ops[i];
     op.index = static_cast<int64_t>(i);
-    if (op.is_nemesis()) continue;
+    if (op.is_nemesis()) {
+      PairNemesis(ops, i, &nemesis_open, &h.partner_);
+      continue;
+    }
     const int64_t open_at = open.Get(op.process);
     if (op.type == OpType::kInvoke) {
       if (open_at >= 0) {

@@ -48,7 +48,7 @@ struct Op {
 // "SOURCE:LINE: " — the prefix of every message about `op`.
 std::string OpLocation(const std::string& source, const Op& op);
 
-// Ops in history order plus the pairing of every client invoke with its completion.
+// Ops in history order plus the pairing of every invoke with its completion.
 class History {
  public:
   History() = default;
@@ -62,7 +62,9 @@ class History {
   const Op& operator[](size_t i) const { return ops_[i]; }
 
   // For an invoke: index of its completion, or -1 if it never completed (pending,
-  // treated like info). For a completion: index of its invoke. -1 for nemesis ops.
+  // treated like info). For a completion: index of its invoke. Nemesis ops pair the same
+  // way when they can; a nemesis info with no invoke (one-op faults of older histories) and
+  // a nemesis invoke never completed have -1, and neither makes Make fail.
   int64_t partner(size_t i) const { return partner_[i]; }
 
  private:

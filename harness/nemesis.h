@@ -11,16 +11,18 @@
 
 namespace faultline {
 
-// Records one nemesis op (process, type and time are filled in by the recorder's caller).
+// Records one nemesis op, stamping its index and time: called with the invoke right before a
+// fault acts and with the info completion once it is done.
 using FaultRecorder = std::function<void(Op)>;
 
 class Nemesis {
  public:
   virtual ~Nemesis() = default;
-  // Injects faults until `end` or until `stop()` returns true, recording each begin and end.
+  // Injects faults until `end` or until `stop()` returns true, recording each begin and end
+  // as an invoke/info pair.
   virtual void Run(Clock::time_point end, const std::function<bool()>& stop,
                    const FaultRecorder& record) = 0;
-  // Ends every fault still in force (idempotent), recording what it ended.
+  // Ends every fault still in force (idempotent), recording each end as an invoke/info pair.
   virtual void HealAll(const FaultRecorder& record) = 0;
 };
 

@@ -233,6 +233,11 @@ void Run::ClientPhase(Phase& phase, bool paced) {
 }
 
 void Run::RecordFault(Op op) {
+  // The invoke is stamped as the fault is issued; the log line waits for what it did.
+  if (op.type == OpType::kInvoke) {
+    rec_.Record(std::move(op));
+    return;
+  }
   std::string line = "nemesis: " + op.f + " " + (op.value.is_null() ? "" : op.value.ToJson());
   if (op.error) line += " failed: " + *op.error;
   rec_.Record(std::move(op));

@@ -1,5 +1,7 @@
 #include "nemesis/clock_fault.h"
 
+#include <algorithm>
+
 #include "nemesis/network_faults.h"
 
 namespace faultline {
@@ -14,48 +16,62 @@ Status ClockFault::Set(size_t node, const std::vector<std::string>& args) {
   return r.ok() ? Status::Ok() : r.status();
 }
 
-FaultEvent ClockFault::Begin(Random& rng) {
+FaultStep ClockFault::Begin(Random& rng) {
   std::vector<std::string> names;
   for (const auto& n : cluster_.nodes()) names.push_back(n.name);
   std::vector<std::string> targets = RandomSubset(names, rng);
   const bool strobe = rng.OneIn(0.3);
-  FaultEvent e;
-  e.f = "start-clock";
-  Value::Map hit;
+  std::vector<Skew> plan;
+  Value::Map planned;
   for (size_t i = 0; i < names.size(); ++i) {
     if (std::find(targets.begin(), targets.end(), names[i]) == targets.end()) continue;
-    const std::string file = NodeTools::ClockFile(cluster_, i);
-    std::vector<std::string> args;
-    Value what;
-    if (strobe) {
-      const int delta = 1 + static_cast<int>(rng.Uniform(max_skew_ms_));
-      const int period = 1 + static_cast<int>(rng.Uniform(20));
-      args = {"set", file, "--offset-ms", "0", "--strobe-delta-ms", std::to_string(delta),
-              "--strobe-period-ms", std::to_string(period)};
-      what = Value::MakeMap({{"strobe_delta_ms", Value::Int(delta)},
-                             {"strobe_period_ms", Value::Int(period)}});
-    } else {
-      const int lo = std::max(1, max_skew_ms_ / 10);
-      int offset = lo + static_cast<int>(rng.Uniform(max_skew_ms_ - lo + 1));
-      if (rng.OneIn(0.5)) offset = -offset;
-      args = {"set", file, "--offset-ms", std::to_string(offset)};
-      what = Value::Int(offset);
-    }
-    skewed_.insert(i);
-    if (Status s = Set(i, args); !s.ok()) {
+    plan.push_back(Draw(i, strobe, rng));
+    planned.emplace_back(names[i], plan.back().what);
+  }
+  FaultEvent e{"start-clock", Value::MakeMap(std::move(planned)), ""};
+  return {e, [this, e, plan] { return Apply(e, plan); }};
+}
+
+ClockFault::Skew ClockFault::Draw(size_t node, bool strobe, Random& rng) const {
+  const std::string file = NodeTools::ClockFile(cluster_, node);
+  if (strobe) {
+    const int delta = 1 + static_cast<int>(rng.Uniform(max_skew_ms_));
+    const int period = 1 + static_cast<int>(rng.Uniform(20));
+    return {node,
+            {"set", file, "--offset-ms", "0", "--strobe-delta-ms", std::to_string(delta),
+             "--strobe-period-ms", std::to_string(period)},
+            Value::MakeMap({{"strobe_delta_ms", Value::Int(delta)},
+                            {"strobe_period_ms", Value::Int(period)}})};
+  }
+  const int lo = std::max(1, max_skew_ms_ / 10);
+  int offset = lo + static_cast<int>(rng.Uniform(max_skew_ms_ - lo + 1));
+  if (rng.OneIn(0.5)) offset = -offset;
+  return {node, {"set", file, "--offset-ms", std::to_string(offset)}, Value::Int(offset)};
+}
+
+FaultEvent ClockFault::Apply(FaultEvent e, const std::vector<Skew>& plan) {
+  Value::Map hit;  // the nodes whose clock was set
+  for (const Skew& skew : plan) {
+    skewed_.insert(skew.node);
+    if (Status s = Set(skew.node, skew.args); !s.ok()) {
       e.error += (e.error.empty() ? "" : "; ") + s.message();
       continue;
     }
-    hit.emplace_back(names[i], std::move(what));
+    hit.emplace_back(cluster_.nodes()[skew.node].name, skew.what);
   }
   e.value = Value::MakeMap(std::move(hit));
   return e;
 }
 
-std::optional<FaultEvent> ClockFault::End() {
+std::optional<FaultStep> ClockFault::End() {
   if (skewed_.empty()) return std::nullopt;
-  FaultEvent e;
-  e.f = "stop-clock";
+  std::vector<std::string> nodes;
+  for (size_t i : skewed_) nodes.push_back(cluster_.nodes()[i].name);
+  FaultEvent e{"stop-clock", NodeList(nodes), ""};
+  return FaultStep{e, [this, e] { return Reset(e); }};
+}
+
+FaultEvent ClockFault::Reset(FaultEvent e) {
   std::vector<std::string> reset;
   for (auto it = skewed_.begin(); it != skewed_.end();) {
     if (Status s = Set(*it, {"reset", NodeTools::ClockFile(cluster_, *it)}); !s.ok()) {

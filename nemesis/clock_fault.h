@@ -20,10 +20,20 @@ class ClockFault : public Fault {
  public:
   ClockFault(Cluster& cluster, const NodeTools& tools, int max_skew_ms);
   std::string name() const override { return "clock"; }
-  FaultEvent Begin(Random& rng) override;
-  std::optional<FaultEvent> End() override;
+  FaultStep Begin(Random& rng) override;
+  std::optional<FaultStep> End() override;
 
  private:
+  // One node's planned skew: the faultline-clock arguments and the value to record.
+  struct Skew {
+    size_t node;
+    std::vector<std::string> args;
+    Value what;
+  };
+  Skew Draw(size_t node, bool strobe, Random& rng) const;
+  // The steps' actions: set each planned skew; reset every skewed node.
+  FaultEvent Apply(FaultEvent e, const std::vector<Skew>& plan);
+  FaultEvent Reset(FaultEvent e);
   Status Set(size_t node, const std::vector<std::string>& args);
 
   Cluster& cluster_;

@@ -1,8 +1,11 @@
 // Fault: one kind of fault a nemesis can inject (partition, kill, pause, clock, loss, delay):
-// it begins on targets it chooses and ends what it began. Called by one FaultSchedule, one
-// call at a time (the schedule serializes Begin, End and HealAll).
+// it begins on targets it chooses and ends what it began. Each begin and end is a FaultStep —
+// decided first, taken after the schedule has recorded it as issued — so the history stamps a
+// fault before its first effect. Called by one FaultSchedule, one call at a time (the
+// schedule serializes Begin, End, HealAll and the taking of their steps).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -14,8 +17,20 @@ namespace faultline {
 // A nemesis op to record: "start-partition" {"n1":["n4"],…}, "kill" "n3", …
 struct FaultEvent {
   std::string f;
-  Value value;        // what it hit
-  std::string error;  // non-empty when it failed (the op is recorded with this error)
+  Value value;        // what it hits
+  std::string error;  // non-empty when it failed (the completion is recorded with this error)
+};
+
+// One step of a fault, beginning or ending it, decided but not yet taken. The schedule
+// records `issued` as the nemesis invoke, then calls Take and records what it returns as
+// the info completion: nothing touches the cluster before Take.
+struct FaultStep {
+  FaultEvent issued;  // what it is about to do; its error, when the step cannot be taken
+  // Does it and returns what it did: the value as done, the same f, and any error. Empty
+  // when there is nothing it can do (issued.error says why).
+  std::function<FaultEvent()> act;
+
+  FaultEvent Take() const { return act ? act() : issued; }
 };
 
 class Fault {
@@ -23,11 +38,13 @@ class Fault {
   virtual ~Fault() = default;
   // The --nemesis word that selects it: "partition", "kill", "kill-primary", …
   virtual std::string name() const = 0;
-  // Begins the fault. A failure is reported in the event's error; whatever it did manage to
-  // do is still ended by End.
-  virtual FaultEvent Begin(Random& rng) = 0;
-  // Ends everything this fault has in force; nullopt when nothing was. Idempotent.
-  virtual std::optional<FaultEvent> End() = 0;
+  // Decides how to begin the fault (targets drawn from `rng`); acts only when the step is
+  // taken. A failure is reported in the taken step's error; whatever it did manage to do is
+  // still ended by End.
+  virtual FaultStep Begin(Random& rng) = 0;
+  // The step that ends everything this fault has in force; nullopt when nothing is.
+  // Idempotent. REQUIRES: the step of the previous Begin or End was taken.
+  virtual std::optional<FaultStep> End() = 0;
 };
 
 }  // namespace faultline

@@ -27,27 +27,31 @@ PartitionFault::PartitionFault(std::string name, std::vector<std::string> shapes
     : name_(std::move(name)), shapes_(std::move(shapes)), net_(net), nodes_(std::move(nodes)),
       db_(db) {}
 
-FaultEvent PartitionFault::Begin(Random& rng) {
+FaultStep PartitionFault::Begin(Random& rng) {
   FaultEvent e;
   e.f = "start-partition";
   const std::string& shape = shapes_[rng.Uniform(shapes_.size())];
   std::optional<std::string> primary;
   if (shape == "isolate-primary") primary = db_.Primary();
   Result<Grudge> g = MakeGrudge(shape, nodes_, rng, primary);
-  if (!g.ok()) {
-    e.value = Value::String(shape);
-    e.error = g.status().message();
-    return e;
-  }
+  if (!g.ok()) return {{e.f, Value::String(shape), g.status().message()}, nullptr};
   e.value = GrudgeValue(*g);
+  return {e, [this, e, grudge = *g, shape] { return Apply(e, grudge, shape); }};
+}
+
+FaultEvent PartitionFault::Apply(FaultEvent e, const Grudge& grudge, const std::string& shape) {
   active_ = true;  // even a partly applied partition must be healed
-  if (Status s = net_.SetPartition(*g); !s.ok()) e.error = shape + ": " + s.message();
+  if (Status s = net_.SetPartition(grudge); !s.ok()) e.error = shape + ": " + s.message();
   return e;
 }
 
-std::optional<FaultEvent> PartitionFault::End() {
+std::optional<FaultStep> PartitionFault::End() {
   if (!active_) return std::nullopt;
   FaultEvent e{"stop-partition", Value(), ""};
+  return FaultStep{e, [this, e] { return Heal(e); }};
+}
+
+FaultEvent PartitionFault::Heal(FaultEvent e) {
   if (Status s = net_.SetPartition({}); !s.ok()) {
     e.error = s.message();  // stays active: HealAll tries again
   } else {
@@ -61,22 +65,30 @@ std::optional<FaultEvent> PartitionFault::End() {
 LossFault::LossFault(NodeNetwork& net, std::vector<std::string> nodes, double probability)
     : net_(net), nodes_(std::move(nodes)), probability_(probability) {}
 
-FaultEvent LossFault::Begin(Random& rng) {
+FaultStep LossFault::Begin(Random& rng) {
   std::vector<std::string> targets = RandomSubset(nodes_, rng);
   FaultEvent e;
   e.f = "start-loss";
   e.value = Value::MakeMap({{"nodes", NodeList(targets)},
                             {"probability", Value::Double(probability_)}});
+  return {e, [this, e, set = std::set<std::string>(targets.begin(), targets.end())] {
+            return Apply(e, set);
+          }};
+}
+
+FaultEvent LossFault::Apply(FaultEvent e, const std::set<std::string>& targets) {
   active_ = true;
-  if (Status s = net_.SetLoss({targets.begin(), targets.end()}, probability_); !s.ok()) {
-    e.error = s.message();
-  }
+  if (Status s = net_.SetLoss(targets, probability_); !s.ok()) e.error = s.message();
   return e;
 }
 
-std::optional<FaultEvent> LossFault::End() {
+std::optional<FaultStep> LossFault::End() {
   if (!active_) return std::nullopt;
   FaultEvent e{"stop-loss", Value(), ""};
+  return FaultStep{e, [this, e] { return Heal(e); }};
+}
+
+FaultEvent LossFault::Heal(FaultEvent e) {
   if (Status s = net_.SetLoss({}, 0); !s.ok()) {
     e.error = s.message();
   } else {
@@ -102,7 +114,7 @@ DelayFault::DelayFault(NodeNetwork& net, Cluster& cluster, const NodeTools& tool
   }
 }
 
-FaultEvent DelayFault::Begin(Random& rng) {
+FaultStep DelayFault::Begin(Random& rng) {
   std::vector<std::string> nodes;
   for (const auto& n : cluster_.nodes()) nodes.push_back(n.name);
   std::vector<std::string> targets = RandomSubset(nodes, rng);
@@ -111,6 +123,10 @@ FaultEvent DelayFault::Begin(Random& rng) {
   e.value = Value::MakeMap({{"nodes", NodeList(targets)},
                             {"delay_ms", Value::Int(delay_ms_)},
                             {"jitter_ms", Value::Int(jitter_ms_)}});
+  return {e, [this, e, targets] { return Apply(e, targets); }};
+}
+
+FaultEvent DelayFault::Apply(FaultEvent e, const std::vector<std::string>& targets) {
   // The daemon first, then the rule: until a daemon binds the queue, queue-bypass lets
   // packets through undelayed rather than dropping them.
   for (const auto& t : targets) {
@@ -145,10 +161,14 @@ Status DelayFault::StartDaemon(size_t i) {
   return Status::Ok();
 }
 
-std::optional<FaultEvent> DelayFault::End() {
+std::optional<FaultStep> DelayFault::End() {
   if (active_.empty()) return std::nullopt;
   FaultEvent e{"stop-delay", Value(), ""};
-  // The rule first, then the daemon (the reverse of Begin).
+  return FaultStep{e, [this, e] { return Heal(e); }};
+}
+
+FaultEvent DelayFault::Heal(FaultEvent e) {
+  // The rule first, then the daemon (the reverse of Apply).
   if (Status s = net_.SetDelay({}, kQueue); !s.ok()) {
     e.error = s.message();
     return e;

@@ -24,10 +24,13 @@ class PartitionFault : public Fault {
   PartitionFault(std::string name, std::vector<std::string> shapes, NodeNetwork& net,
                  std::vector<std::string> nodes, Db& db);
   std::string name() const override { return name_; }
-  FaultEvent Begin(Random& rng) override;
-  std::optional<FaultEvent> End() override;
+  FaultStep Begin(Random& rng) override;
+  std::optional<FaultStep> End() override;
 
  private:
+  // The steps' actions: put `grudge` (of `shape`) in force; heal it.
+  FaultEvent Apply(FaultEvent e, const Grudge& grudge, const std::string& shape);
+  FaultEvent Heal(FaultEvent e);
   const std::string name_;
   const std::vector<std::string> shapes_;
   NodeNetwork& net_;
@@ -41,10 +44,12 @@ class LossFault : public Fault {
  public:
   LossFault(NodeNetwork& net, std::vector<std::string> nodes, double probability);
   std::string name() const override { return "loss"; }
-  FaultEvent Begin(Random& rng) override;
-  std::optional<FaultEvent> End() override;
+  FaultStep Begin(Random& rng) override;
+  std::optional<FaultStep> End() override;
 
  private:
+  FaultEvent Apply(FaultEvent e, const std::set<std::string>& targets);
+  FaultEvent Heal(FaultEvent e);
   NodeNetwork& net_;
   const std::vector<std::string> nodes_;
   const double probability_;
@@ -57,11 +62,13 @@ class DelayFault : public Fault {
   DelayFault(NodeNetwork& net, Cluster& cluster, const NodeTools& tools, int delay_ms,
              int jitter_ms, uint64_t seed);
   std::string name() const override { return "delay"; }
-  FaultEvent Begin(Random& rng) override;
-  std::optional<FaultEvent> End() override;
+  FaultStep Begin(Random& rng) override;
+  std::optional<FaultStep> End() override;
 
  private:
   static constexpr int kQueue = 7;
+  FaultEvent Apply(FaultEvent e, const std::vector<std::string>& targets);
+  FaultEvent Heal(FaultEvent e);
   // Starts node i's daemon on a fresh log and waits until it has bound the queue.
   Status StartDaemon(size_t i);
   NodeNetwork& net_;

@@ -20,23 +20,23 @@ std::string ProcessFault::name() const {
          (primary_only_ ? "-primary" : "");
 }
 
-FaultEvent ProcessFault::Begin(Random& rng) {
+FaultStep ProcessFault::Begin(Random& rng) {
   FaultEvent e;
   e.f = action_ == Action::kKill ? "kill" : "pause";
   std::string target;
   if (primary_only_) {
     std::optional<std::string> primary = db_.Primary();
-    if (!primary) {
-      e.value = Value::String("primary");
-      e.error = "no primary is known";
-      return e;
-    }
+    if (!primary) return {{e.f, Value::String("primary"), "no primary is known"}, nullptr};
     target = *primary;
   } else {
     std::vector<std::string> nodes = db_.Nodes();
     target = nodes[rng.Uniform(nodes.size())];
   }
   e.value = Value::String(target);
+  return {e, [this, e, target] { return Hit(e, target); }};
+}
+
+FaultEvent ProcessFault::Hit(FaultEvent e, const std::string& target) {
   Status s = action_ == Action::kKill ? db_.Kill(target) : db_.Pause(target);
   if (s.ok()) {
     hit_.push_back(target);
@@ -46,11 +46,15 @@ FaultEvent ProcessFault::Begin(Random& rng) {
   return e;
 }
 
-std::optional<FaultEvent> ProcessFault::End() {
+std::optional<FaultStep> ProcessFault::End() {
   if (hit_.empty()) return std::nullopt;
   FaultEvent e;
   e.f = action_ == Action::kKill ? "start" : "resume";
   e.value = NodesValue(hit_);
+  return FaultStep{e, [this, e] { return Heal(e); }};
+}
+
+FaultEvent ProcessFault::Heal(FaultEvent e) {
   std::vector<std::string> failed;
   for (const auto& node : hit_) {
     Status s = action_ == Action::kKill ? db_.Restart(node) : db_.Resume(node);

@@ -17,10 +17,14 @@ class ProcessFault : public Fault {
   ProcessFault(Db& db, Action action, bool primary_only);
 
   std::string name() const override;
-  FaultEvent Begin(Random& rng) override;
-  std::optional<FaultEvent> End() override;
+  FaultStep Begin(Random& rng) override;
+  std::optional<FaultStep> End() override;
 
  private:
+  // The steps' actions: kill/pause `target`; restart/resume every node hit.
+  FaultEvent Hit(FaultEvent e, const std::string& target);
+  FaultEvent Heal(FaultEvent e);
+
   Db& db_;
   const Action action_;
   const bool primary_only_;

@@ -9,20 +9,26 @@ Clock::duration Seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
 
+Op NemesisOp(OpType type, const std::string& f, const Value& value, const std::string& error) {
+  Op op;
+  op.process = kNemesisProcess;
+  op.type = type;
+  op.f = f;
+  op.value = value;
+  if (!error.empty()) op.error = error;
+  return op;
+}
+
 }  // namespace
 
 FaultSchedule::FaultSchedule(std::vector<std::unique_ptr<Fault>> faults, double interval_s,
                              uint64_t seed)
     : faults_(std::move(faults)), interval_s_(interval_s), seed_(seed) {}
 
-void FaultSchedule::Emit(const FaultEvent& e, const FaultRecorder& record) {
-  Op op;
-  op.process = kNemesisProcess;
-  op.type = OpType::kInfo;
-  op.f = e.f;
-  op.value = e.value;
-  if (!e.error.empty()) op.error = e.error;
-  record(std::move(op));
+void FaultSchedule::Take(const FaultStep& step, const FaultRecorder& record) {
+  record(NemesisOp(OpType::kInvoke, step.issued.f, step.issued.value, ""));
+  const FaultEvent done = step.Take();
+  record(NemesisOp(OpType::kInfo, done.f, done.value, done.error));
 }
 
 void FaultSchedule::Run(Clock::time_point end, const std::function<bool()>& stop,
@@ -46,18 +52,18 @@ void FaultSchedule::Run(Clock::time_point end, const std::function<bool()>& stop
     bag.erase(bag.begin() + static_cast<std::ptrdiff_t>(pick));
     {
       std::lock_guard<std::mutex> lock(mu_);
-      Emit(fault->Begin(rng), record);
+      Take(fault->Begin(rng), record);
     }
     wait_until(Clock::now() + Seconds(interval_s_ * (0.25 + 0.5 * rng.UniformDouble())));
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto e = fault->End()) Emit(*e, record);
+    if (auto step = fault->End()) Take(*step, record);
   }
 }
 
 void FaultSchedule::HealAll(const FaultRecorder& record) {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& f : faults_) {
-    if (auto e = f->End()) Emit(*e, record);
+    if (auto step = f->End()) Take(*step, record);
   }
 }
 

@@ -14,26 +14,42 @@ std::string EndOf(const std::string& f) {
   return "";
 }
 
-// Nemesis ops that mark a fault: completions when the history records them (Jepsen writes an
-// invoke and an info per fault; faultline writes one info), else the invokes.
-std::vector<const Op*> FaultOps(const History& h) {
-  std::vector<const Op*> done, invoked;
-  for (const Op& op : h.ops()) {
-    if (op.is_nemesis()) (op.type == OpType::kInvoke ? invoked : done).push_back(&op);
+// A nemesis op as the bands see it: issued at its invoke, done at its completion. An op
+// recorded alone (one info per fault in older faultline histories, an invoke whose fault
+// never completed) is both.
+struct FaultMark {
+  const Op* issued;
+  const Op* done;
+};
+
+// The marks in the order they were done.
+std::vector<FaultMark> FaultMarks(const History& h) {
+  std::vector<FaultMark> marks;
+  for (size_t i = 0; i < h.size(); ++i) {
+    if (!h[i].is_nemesis()) continue;
+    const int64_t partner = h.partner(i);
+    if (partner < 0) {
+      marks.push_back({&h[i], &h[i]});
+    } else if (h[i].type != OpType::kInvoke) {
+      marks.push_back({&h[partner], &h[i]});
+    }
   }
-  return done.empty() ? invoked : done;
+  return marks;
 }
 
 class Pairer {
  public:
   explicit Pairer(const TimeAxis& axis) : axis_(axis) {}
 
-  void Add(const Op& op) {
-    const std::string target = FaultTarget(op.value);
+  // A fault begins when it is issued; what it hit is what its completion says (Jepsen's
+  // invoke often names no target), else what its invoke planned.
+  void Add(const FaultMark& m) {
+    const Op& op = *m.done;
+    const std::string target = FaultTarget(op.value.is_null() ? m.issued->value : op.value);
     if (Close(op, target)) return;
     const bool begins = !EndOf(op.f).empty();
-    bands_.push_back(
-        {op.f, target, axis_.At(op), axis_.At(op), op.index, begins ? -1 : op.index, !begins});
+    bands_.push_back({op.f, target, axis_.At(*m.issued), axis_.At(op), m.issued->index,
+                      begins ? -1 : op.index, !begins});
     if (begins) open_.push_back(bands_.size() - 1);
   }
 
@@ -43,9 +59,9 @@ class Pairer {
   }
 
  private:
-  // Ends the open fault `op` closes: the oldest with the same target, else every open fault
-  // of that kind (a "stop" names no partition) — except that "start n2" never ends "kill n1".
-  // False when it closes none.
+  // Ends the open fault `op` closes, when `op` is done: the oldest with the same target, else
+  // every open fault of that kind (a "stop" names no partition) — except that "start n2"
+  // never ends "kill n1". False when it closes none.
   bool Close(const Op& op, const std::string& target) {
     bool closed = false;
     const int passes = op.f == "start" ? 1 : 2;
@@ -99,7 +115,7 @@ std::vector<FaultBand> FaultBands(const History& h, const TimeAxis& axis) {
   int64_t end = 0;
   for (const Op& op : h.ops()) end = std::max(end, axis.At(op));
   Pairer pairer(axis);
-  for (const Op* op : FaultOps(h)) pairer.Add(*op);
+  for (const FaultMark& m : FaultMarks(h)) pairer.Add(m);
   return pairer.Finish(end);
 }
 

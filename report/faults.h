@@ -1,8 +1,11 @@
 // Fault bands: the nemesis ops of a history paired into intervals the report shades across
 // its timeline and charts ("kill n1" until "start n1"; "start-partition" until
-// "stop-partition"; pause/resume; Jepsen's generic start/stop). A fault never ended runs to
-// the end of the history; a nemesis op that opens nothing and closes nothing (bump-clock, …)
-// is an instant. Pure functions; thread-safe.
+// "stop-partition"; pause/resume; Jepsen's generic start/stop). A band runs from the invoke
+// of the op that begins it (the fault issued) to the completion of the op that ends it
+// (kill's invoke → start's info: until the restarted node is back); a fault recorded as one
+// op (older faultline histories) counts as issued and done at that op. A fault never ended
+// runs to the end of the history; a nemesis op that opens nothing and closes nothing
+// (bump-clock, …) is an instant at its issue. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>

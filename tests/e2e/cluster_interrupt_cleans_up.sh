@@ -12,10 +12,11 @@ a=$!
 b=$!
 # Interrupt once both runs have a partition in force: a fixed sleep raced the set-up of two
 # clusters at once on a loaded machine (run a reached its main phase 2.7 s before the signal
-# and had injected only loss).
+# and had injected only loss). In force: its info is recorded (the invoke is recorded before the
+# rules go in).
 wait_for_partition() {  # RUN_ROOT PID: up to 50 s, while the run lives
   for _ in $(seq 500); do
-    grep -qs '"f":"start-partition"' "$1/latest/history.jsonl" && return 0
+    grep -qs '"type":"info","f":"start-partition"' "$1/latest/history.jsonl" && return 0
     kill -0 "$2" 2>/dev/null || return 0
     sleep 0.1
   done
@@ -31,7 +32,7 @@ grep -q "interrupted" "$ROOT/a.out" || fail "run a does not say it was interrupt
 for r in a b; do
   ln -sfn "$ROOT/$r/latest" "$ROOT/latest"
   assert_cluster_gone
-  grep -q '"f":"start-partition"' "$ROOT/$r/latest/history.jsonl" || fail "run $r injected no partition"
+  grep -q '"type":"info","f":"start-partition"' "$ROOT/$r/latest/history.jsonl" || fail "run $r injected no partition"
 done
 # A second SIGINT heals, takes the cluster down and exits at once (130).
 mkdir -p "$ROOT/c"

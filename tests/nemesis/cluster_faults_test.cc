@@ -109,16 +109,19 @@ TEST_F(ClusterFaultsTest, ADelayHoldsPacketsLeavingItsNodesUntilItEnds) {
   // Begin picks a random subset; draw until n2 is in it and n1 is not.
   for (uint64_t seed = 0;; ++seed) {
     Random rng(seed);
-    FaultEvent e = delay.Begin(rng);
+    FaultEvent e = delay.Begin(rng).Take();
     ASSERT_TRUE(e.error.empty()) << e.error;
     const std::string nodes = e.value.ToJson();
     if (nodes.find("\"n2\"") != std::string::npos && nodes.find("\"n1\"") == std::string::npos) break;
-    ASSERT_TRUE(delay.End().has_value());
+    auto end = delay.End();
+    ASSERT_TRUE(end.has_value());
+    (void)end->Take();
   }
   EXPECT_GT(ConnectMs(*cluster_, 0, 1), 150) << "n2's SYN-ACK is not held";
   auto end = delay.End();
   ASSERT_TRUE(end.has_value());
-  EXPECT_TRUE(end->error.empty()) << end->error;
+  const FaultEvent ended = end->Take();
+  EXPECT_TRUE(ended.error.empty()) << ended.error;
   EXPECT_LT(ConnectMs(*cluster_, 0, 1), 100);
   // The daemon is gone from n2.
   auto left = cluster_->remote(1).Exec("pgrep -f faultline-delayd", seconds(5));

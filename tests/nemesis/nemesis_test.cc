@@ -10,6 +10,7 @@
 #include "nemesis/process_faults.h"
 #include "nemesis/schedule.h"
 #include "tests/nemesis/fake_cluster.h"
+#include "tests/nemesis/names_db.h"
 
 namespace faultline {
 namespace {
@@ -80,16 +81,22 @@ class CountingFault : public Fault {
  public:
   explicit CountingFault(std::string name) : name_(std::move(name)) {}
   std::string name() const override { return name_; }
-  FaultEvent Begin(Random&) override {
-    ++begins;
-    open = true;
-    return {"start-" + name_, Value::String("n1"), ""};
+  FaultStep Begin(Random&) override {
+    FaultEvent e{"start-" + name_, Value::String("n1"), ""};
+    return {e, [this, e] {
+              ++begins;
+              open = true;
+              return e;
+            }};
   }
-  std::optional<FaultEvent> End() override {
+  std::optional<FaultStep> End() override {
     if (!open) return std::nullopt;
-    open = false;
-    ++ends;
-    return FaultEvent{"stop-" + name_, Value(), ""};
+    FaultEvent e{"stop-" + name_, Value(), ""};
+    return FaultStep{e, [this, e] {
+                       open = false;
+                       ++ends;
+                       return e;
+                     }};
   }
   int begins = 0, ends = 0;
   bool open = false;
@@ -120,11 +127,13 @@ TEST(FaultScheduleTest, EveryBeginIsEndedAndHealAllEndsWhatIsOpen) {
   EXPECT_EQ(a->begins, a->ends);
   EXPECT_EQ(b->begins, b->ends);
   ASSERT_FALSE(ops.empty());
+  ASSERT_EQ(ops.size() % 2, 0u);
   for (size_t i = 0; i < ops.size(); ++i) {
     EXPECT_EQ(ops[i].process, kNemesisProcess);
-    EXPECT_EQ(ops[i].type, OpType::kInfo);
-    // Strictly alternating: one fault at a time.
-    EXPECT_TRUE(ops[i].f.starts_with(i % 2 == 0 ? "start-" : "stop-")) << i << ": " << ops[i].f;
+    // Each begin and end an invoke/info pair, and strictly alternating: one fault at a time.
+    EXPECT_EQ(ops[i].type, i % 2 == 0 ? OpType::kInvoke : OpType::kInfo) << i;
+    EXPECT_EQ(ops[i].f, ops[i - i % 2].f) << i;
+    EXPECT_TRUE(ops[i].f.starts_with(i % 4 < 2 ? "start-" : "stop-")) << i << ": " << ops[i].f;
   }
 }
 
@@ -139,43 +148,18 @@ TEST(FaultScheduleTest, StopEndsTheRunEarly) {
   EXPECT_EQ(a->begins, 0);
 }
 
-// A Db whose nodes are names; kill/pause succeed unless the node is "broken".
-class NamesDb : public Db {
- public:
-  std::string Describe() const override { return "names"; }
-  std::vector<std::string> Nodes() const override { return {"n1", "n2", "n3"}; }
-  Result<std::unique_ptr<Client>> OpenClient(const std::string&) override {
-    return Status::Unsupported("no clients");
-  }
-  Status Kill(const std::string& n) override { return Act("kill", n); }
-  Status Restart(const std::string& n) override { return Act("restart", n); }
-  Status Pause(const std::string& n) override { return Act("pause", n); }
-  Status Resume(const std::string& n) override { return Act("resume", n); }
-  std::optional<std::string> Primary() override { return primary; }
-  Status CollectLogs(const std::string&) override { return Status::Ok(); }
-
-  Status Act(const std::string& what, const std::string& node) {
-    actions.push_back(what + " " + node);
-    if (node == broken) return Status::IoError(node + " is broken");
-    return Status::Ok();
-  }
-  std::vector<std::string> actions;
-  std::optional<std::string> primary = "n2";
-  std::string broken;
-};
-
 TEST(ProcessFaultTest, KillPrimaryHitsThePrimaryAndRestartsIt) {
   NamesDb db;
   ProcessFault f(db, ProcessFault::Action::kKill, /*primary_only=*/true);
   Random rng(1);
-  FaultEvent e = f.Begin(rng);
+  FaultEvent e = f.Begin(rng).Take();
   EXPECT_EQ(e.f, "kill");
   EXPECT_EQ(e.value.as_string(), "n2");
   EXPECT_TRUE(e.error.empty());
   auto end = f.End();
   ASSERT_TRUE(end.has_value());
-  EXPECT_EQ(end->f, "start");
-  EXPECT_EQ(end->value.as_string(), "n2");
+  EXPECT_EQ(end->issued.f, "start");
+  EXPECT_EQ(end->Take().value.as_string(), "n2");
   EXPECT_FALSE(f.End().has_value());
   EXPECT_EQ(db.actions, (std::vector<std::string>{"kill n2", "restart n2"}));
 }
@@ -185,7 +169,7 @@ TEST(ProcessFaultTest, NoPrimaryIsRecordedAsAFailedFault) {
   db.primary.reset();
   ProcessFault f(db, ProcessFault::Action::kPause, true);
   Random rng(1);
-  FaultEvent e = f.Begin(rng);
+  FaultEvent e = f.Begin(rng).Take();
   EXPECT_EQ(e.f, "pause");
   EXPECT_FALSE(e.error.empty());
   EXPECT_FALSE(f.End().has_value());
@@ -196,15 +180,15 @@ TEST(ProcessFaultTest, ANodeThatDoesNotComeBackIsRetriedByTheNextEnd) {
   NamesDb db;
   ProcessFault f(db, ProcessFault::Action::kPause, true);
   Random rng(1);
-  (void)f.Begin(rng);
+  (void)f.Begin(rng).Take();
   db.broken = "n2";
   auto first = f.End();
   ASSERT_TRUE(first.has_value());
-  EXPECT_FALSE(first->error.empty());
+  EXPECT_FALSE(first->Take().error.empty());
   db.broken.clear();
   auto second = f.End();
   ASSERT_TRUE(second.has_value());
-  EXPECT_TRUE(second->error.empty());
+  EXPECT_TRUE(second->Take().error.empty());
   EXPECT_FALSE(f.End().has_value());
 }
 
