@@ -257,8 +257,11 @@ Status ExternalDb::WaitReady(size_t i, const std::string& after) {
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     Result<ExecResult> r = cluster_.remote(i).Exec(line, std::clamp(left, kPoll, CommandTimeout()));
     if (r.ok() && r->exit_status == 0) {
-      log_.Info("external db: " + cluster_.nodes()[i].name + " ready after " + after + " (" +
-                std::to_string(tries) + " tries)");
+      char took[32];
+      std::snprintf(took, sizeof took, "%.2f",
+                    std::chrono::duration<double>(Clock::now() - start).count());
+      log_.Info("external db: " + cluster_.nodes()[i].name + " ready " + took + " s after " +
+                after + " (try " + std::to_string(tries) + ")");
       return Status::Ok();
     }
     last = r.ok() ? "exited " + std::to_string(r->exit_status) + ":\n" + OutputTail(*r)

@@ -28,8 +28,8 @@ run=$ROOT/latest
 grep -q '"f":"kill"' "$run/history.jsonl" || fail "no kill in the history"
 grep -q '"type":"ok","f":"write"' "$run/history.jsonl" || fail "no successful write"
 grep -q "uploaded 4 files to n2" "$run/faultline.log" || { cat "$run/faultline.log" >&2; fail "no upload to n2"; }
-grep -q "n3 ready after setup" "$run/faultline.log" || fail "readiness after setup not logged"
-grep -q "ready after start" "$run/faultline.log" || fail "no readiness after a start"
+grep -q "n3 ready [0-9.]* s after setup" "$run/faultline.log" || fail "readiness after setup not logged"
+grep -q "ready [0-9.]* s after start" "$run/faultline.log" || fail "no readiness after a start"
 [[ -s $run/nodes/n1/store.log ]] || fail "the node logs were not collected"
 assert_cluster_gone
 
