@@ -15,11 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 TEST(SubstitutePlaceholders, QuotesValuesAndLeavesOtherBracesAlone) {
   const std::map<std::string, std::string> vars = {
       {"node", "n1"}, {"dir", "/tmp/a b"}, {"nodes", "n1=x,n2=y"}};

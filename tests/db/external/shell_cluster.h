@@ -1,12 +1,14 @@
 // Fakes for --db external's tests: a Remote that runs each command with /bin/sh on this
-// machine (uploads and downloads are copies), and a Cluster of such "nodes", each with its own
-// folder under a root. Thread-safe as far as the tests need (each node's Remote is used by one
+// machine (uploads and downloads are copies), a Cluster of such "nodes", each with its own
+// folder under a root, and ReadFile to look at what the commands left there. Thread-safe as far as the tests need (each node's Remote is used by one
 // thread at a time).
 #pragma once
 
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,12 @@
 #include "control/local_command.h"
 
 namespace faultline {
+
+// The whole file, or "" when it cannot be read.
+inline std::string ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 class ShellRemote : public Remote {
  public:
