@@ -59,7 +59,7 @@ int RunTest(const std::vector<std::string>& args) {
   RunLog log;
   (void)log.Open(*run_dir + "/faultline.log");
   log.set_echo(true);  // set-up steps on stderr: a cluster and a database take seconds
-  (void)WriteJsonFile(*run_dir + "/test.json", spec.ToJson());
+  (void)WriteJsonFile(*run_dir + "/test.json", RecordedTestJson(spec, registry));
   (void)PointLatest(spec.results_root, *run_dir);
   std::cout << "faultline test " << spec.name << " (seed " << spec.seed << ") → " << *run_dir << "\n";
   auto parts = AssembleRun(spec, registry, RunClusterName(), *run_dir);

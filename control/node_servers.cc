@@ -121,9 +121,13 @@ Status NodeServers::Resume(const std::string& node) {
   if (!found.ok()) return found.status();
   const size_t i = *found;
   FAULTLINE_RETURN_IF_ERROR(daemons_[i]->Signal(SIGCONT));
-  std::lock_guard<std::mutex> lock(mu_);
-  paused_[i] = false;
-  return Status::Ok();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    paused_[i] = false;
+  }
+  // Back once it serves again, as after Restart: the next fault must not land on a node still
+  // waking (a fault's band in the report ends here).
+  return WaitReady(i);
 }
 
 Status NodeServers::CollectLogs(const std::string& dir) {

@@ -44,7 +44,7 @@ class NodeServers {
   Status Kill(const std::string& node);     // SIGKILL; down until Restart
   Status Restart(const std::string& node);  // (kills if running), starts, waits until ready
   Status Pause(const std::string& node);    // SIGSTOP
-  Status Resume(const std::string& node);   // SIGCONT
+  Status Resume(const std::string& node);   // SIGCONT, waits until ready
   // Started (not killed since) and not paused.
   bool Serving(size_t i) const;
   Result<size_t> Find(const std::string& node) const;

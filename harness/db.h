@@ -25,7 +25,8 @@ class Db {
   virtual std::vector<std::string> Nodes() const = 0;
   // A client bound to `node`, for one worker.
   virtual Result<std::unique_ptr<Client>> OpenClient(const std::string& node) = 0;
-  // Faults the database supports on a node; Unsupported if it cannot.
+  // Faults the database supports on a node; Unsupported if it cannot. Restart and Resume
+  // return only once the node serves again (the fault is over then), or an error.
   virtual Status Kill(const std::string& node) = 0;
   virtual Status Restart(const std::string& node) = 0;
   // SIGSTOP / SIGCONT of the node's database process.

@@ -59,6 +59,10 @@ struct DbPart {
   // checked against its spec, and the workload, cluster and faults against `supports`).
   std::function<Status(const TestSpec& test)> validate;
   std::function<Result<std::unique_ptr<Db>>(const DbContext&)> make;
+  // Optional: how the database describes itself with these option values, for the report and
+  // the results index ("builtin · quorum replication (r 2, w majority)", "external: mydb").
+  // Without it the label is its name.
+  std::function<std::string(const nlohmann::json& options)> label;
 };
 
 struct WorkloadPart {
@@ -116,6 +120,15 @@ Status ValidateSpec(const TestSpec& spec, const Registry& registry = Registry::G
 // The inverse of TestSpec::ToJson, validated. Also reads test.json of runs stored before
 // options moved under their parts (every option flat at the top level).
 Result<TestSpec> SpecFromJson(const nlohmann::json& j, const Registry& registry = Registry::Global());
+
+// The label of the run's database (DbPart::label with its options; its name when the part has
+// no label or is not registered).
+std::string DbLabel(const PartChoice& db, const Registry& registry = Registry::Global());
+
+// What test.json records for a run: spec.ToJson() and "db_label" (DbLabel), which
+// SpecFromJson does not read back.
+nlohmann::json RecordedTestJson(const TestSpec& spec,
+                                const Registry& registry = Registry::Global());
 
 // "a, b or c" of the registered names, for messages.
 std::string NameList(const std::vector<std::string>& names, const char* last = "or");

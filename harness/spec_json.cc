@@ -109,6 +109,17 @@ json TestSpec::ToJson() const {
           {"client_cmd", client_cmd}};
 }
 
+std::string DbLabel(const PartChoice& db, const Registry& r) {
+  const DbPart* part = r.FindDb(db.name);
+  return part && part->label ? part->label(db.options) : db.name;
+}
+
+json RecordedTestJson(const TestSpec& spec, const Registry& r) {
+  json j = spec.ToJson();
+  j["db_label"] = DbLabel(spec.db, r);
+  return j;
+}
+
 Result<TestSpec> SpecFromJson(const json& j, const Registry& r) {
   TestSpec s;
   try {

@@ -61,8 +61,11 @@ RunSummary Summarise(const fs::path& root, const fs::path& dir) {
   if (r.name.empty())
     r.name =
         dir.parent_path() == root ? dir.filename().string() : dir.parent_path().filename().string();
-  r.db = Str(test, "db");
-  if (std::string mode = Str(test, "replication"); !mode.empty()) r.db += " (" + mode + ")";
+  r.db = Str(test, "db_label");  // runs stored before it: the built-in store's replication
+  if (r.db.empty()) {
+    r.db = Str(test, "db");
+    if (std::string mode = Str(test, "replication"); !mode.empty()) r.db += " (" + mode + ")";
+  }
   r.workload = Str(test, "workload");
   r.nemesis = Str(test, "nemesis");
   r.verdict = results.is_object() ? results.value("verdict", "unknown") : "incomplete";

@@ -37,7 +37,10 @@ std::string Opt(const nlohmann::json& test, const char* key) {
   return EscapeHtml(Text(RedactOptions(nlohmann::json::object({{key, test[key]}}))[key]));
 }
 
+// The database's own label (test.json's "db_label"); runs stored before it: the built-in
+// store's replication options, flat in test.json.
 std::string DatabaseText(const nlohmann::json& t) {
+  if (std::string label = Opt(t, "db_label"); !label.empty()) return label;
   std::string db = Opt(t, "db");
   if (db.empty()) return "—";
   if (std::string v = Opt(t, "db_version"); !v.empty()) db += " " + v;

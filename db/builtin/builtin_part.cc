@@ -26,6 +26,20 @@ Status Validate(const TestSpec& s) {
   return Status::Ok();
 }
 
+// "builtin · quorum replication (r 2, w majority)", "builtin · async replication, reads from
+// any node": its safety settings as they were given.
+std::string Label(const nlohmann::json& o) {
+  const std::string mode = o.value("replication", "primary");
+  std::string label = "builtin · " + mode + " replication";
+  auto quorum = [&](const char* key) {
+    const int64_t n = o.value(key, int64_t{0});
+    return n == 0 ? std::string("majority") : std::to_string(n);
+  };
+  if (mode == "quorum") label += " (r " + quorum("r") + ", w " + quorum("w") + ")";
+  if (o.value("read_from", "primary") == "any") label += ", reads from any node";
+  return label;
+}
+
 Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   const nlohmann::json& workload = c.test.workload.options;
   BuiltinDbOptions o;
@@ -74,6 +88,7 @@ DbPart BuiltinDbPart() {
   p.supports.clusters = {"local", "processes", "hosts"};
   p.supports.primary = true;
   p.validate = Validate;
+  p.label = Label;
   p.make = Make;
   return p;
 }

@@ -207,7 +207,7 @@ Status LocalCluster::Resume(const std::string& name) {
   if ((*node)->process == nullptr) return Status::InvalidArgument(name + " is not running");
   FAULTLINE_RETURN_IF_ERROR((*node)->process->Signal(SIGCONT));
   (*node)->paused = false;
-  return Status::Ok();
+  return WaitReadyLocked(**node);  // back once it answers again, as after Restart
 }
 
 std::vector<NodeAddress> LocalCluster::Endpoints() const {

@@ -50,7 +50,7 @@ class LocalCluster : public StoreNodes {
   // waits until it answers.
   Status Restart(const std::string& node) override;
   Status Pause(const std::string& node) override;   // SIGSTOP
-  Status Resume(const std::string& node) override;  // SIGCONT
+  Status Resume(const std::string& node) override;  // SIGCONT, then waits until it answers
   std::vector<NodeAddress> Endpoints() const override;
   // The running, unpaused node that reports itself primary (the highest term wins if
   // several do). Unsupported in quorum and crdt modes; IoError if no node claims it.

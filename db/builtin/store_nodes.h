@@ -19,7 +19,7 @@ class StoreNodes {
   virtual Status Kill(const std::string& node) = 0;     // SIGKILL; down until Restart
   virtual Status Restart(const std::string& node) = 0;  // start again, wait until it answers
   virtual Status Pause(const std::string& node) = 0;    // SIGSTOP
-  virtual Status Resume(const std::string& node) = 0;   // SIGCONT
+  virtual Status Resume(const std::string& node) = 0;   // SIGCONT, wait until it answers
   // The running, unpaused node that reports itself primary (the highest term wins).
   virtual Result<std::string> Primary() = 0;
   // Copies each node's logs into dir/<node>/ (a no-op where they are written there).

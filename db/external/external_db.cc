@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "control/remote.h"
+#include "harness/interrupt.h"
 
 namespace faultline {
 namespace {
@@ -23,14 +26,100 @@ std::string OutputTail(const ExecResult& r) {
   return s.empty() ? "(no output)" : s;
 }
 
+using Bad = std::function<Status(const std::string&)>;
+
+// A command: a string, or a JSON list of lines (one script). nullopt when it is neither.
+std::optional<std::string> CommandOf(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (!value.is_array()) return std::nullopt;
+  std::vector<std::string> lines;
+  for (const auto& line : value) {
+    if (!line.is_string()) return std::nullopt;
+    lines.push_back(line.get<std::string>());
+  }
+  return ScriptOfLines(lines);
+}
+
+// A list of non-empty strings into *out, or an error saying "KEY must be a list of WHAT".
+Status PathsOf(const std::string& key, const nlohmann::json& value, const Bad& bad,
+               std::vector<std::string>* out) {
+  const Status wrong = bad("\"" + key + "\" must be a list of file paths");
+  if (!value.is_array()) return wrong;
+  for (const auto& f : value) {
+    if (!f.is_string() || f.get<std::string>().empty()) return wrong;
+    out->push_back(f.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+Status ReadSeconds(const std::string& key, const nlohmann::json& value, const Bad& bad,
+                   double* out) {
+  if (!value.is_number() || value.get<double>() <= 0) {
+    return bad("\"" + key + "\" must be > 0 seconds");
+  }
+  *out = value.get<double>();
+  return Status::Ok();
+}
+
+// One key of the commands file `path` into *spec (its commands_file already set).
+Status ReadKey(const std::string& path, const std::string& key, const nlohmann::json& value,
+               const Bad& bad, ExternalDbSpec* spec) {
+  const std::map<std::string, std::string*> commands = {
+      {"setup", &spec->setup}, {"teardown", &spec->teardown}, {"start", &spec->start},
+      {"kill", &spec->kill},   {"pause", &spec->pause},       {"resume", &spec->resume},
+      {"ready", &spec->ready}};
+  if (auto c = commands.find(key); c != commands.end()) {
+    std::optional<std::string> command = CommandOf(value);
+    if (!command) {
+      return bad("\"" + key +
+                 "\" must be a string (a shell command) or a list of strings (the "
+                 "lines of one script)");
+    }
+    *c->second = *command;
+  } else if (key == "logs") {
+    return PathsOf(key, value, bad, &spec->logs);
+  } else if (key == "upload") {
+    FAULTLINE_RETURN_IF_ERROR(PathsOf(key, value, bad, &spec->upload));
+    auto plan = PlanUploads(spec->Here(), spec->upload);
+    if (!plan.ok()) return bad("\"upload\": " + plan.status().message());
+  } else if (key == "name") {
+    if (!value.is_string()) return bad("\"name\" must be a string (your name for the database)");
+    spec->name = value.get<std::string>();
+  } else if (key == "port") {
+    if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 65535) {
+      return bad("\"port\" must be an integer 1..65535");
+    }
+    if (spec->port != 0)
+      return Status::InvalidArgument("give --db-port or \"port\" in " + path + ", not both");
+    spec->port = value.get<int>();
+  } else if (key == "timeout" || key == "ready_timeout") {
+    return ReadSeconds(key, value, bad, key == "timeout" ? &spec->timeout : &spec->ready_timeout);
+  } else {
+    return bad("unknown key \"" + key + "\"");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
+std::string ExternalDbSpec::Here() const {
+  if (commands_file.empty()) return fs::current_path().string();
+  return fs::path(commands_file).lexically_normal().parent_path().string();
+}
+
+std::string ScriptOfLines(const std::vector<std::string>& lines) {
+  std::string script = "set -e";
+  for (const std::string& line : lines) script += "\n" + line;
+  return script;
+}
+
 Status LoadDbCommandsFile(const std::string& path, ExternalDbSpec* spec) {
-  auto bad = [&](const std::string& what) {
+  const Bad bad = [&](const std::string& what) {
     return Status::InvalidInput(path + ": " + what +
                                 "; expected {\"setup\":\"…\",\"teardown\":\"…\"} and optionally "
-                                "\"start\", \"kill\", \"pause\", \"resume\" (commands), \"logs\" "
-                                "(paths), \"port\", \"timeout\" (seconds)");
+                                "\"start\", \"kill\", \"pause\", \"resume\", \"ready\" (commands), "
+                                "\"ready_timeout\" (seconds), \"upload\", \"logs\" (paths), "
+                                "\"name\", \"port\", \"timeout\" (seconds)");
   };
   if (!spec->setup.empty() || !spec->teardown.empty()) {
     return Status::InvalidArgument("give --db-commands or --db-setup/--db-teardown, not both");
@@ -40,39 +129,12 @@ Status LoadDbCommandsFile(const std::string& path, ExternalDbSpec* spec) {
   nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return bad("not valid JSON");
   if (!j.is_object()) return bad("not a JSON object");
-  std::map<std::string, std::string*> commands = {
-      {"setup", &spec->setup}, {"teardown", &spec->teardown}, {"start", &spec->start},
-      {"kill", &spec->kill},   {"pause", &spec->pause},       {"resume", &spec->resume}};
+  spec->commands_file = fs::absolute(path).string();
   for (const auto& [key, value] : j.items()) {
-    if (auto c = commands.find(key); c != commands.end()) {
-      if (!value.is_string()) return bad("\"" + key + "\" must be a string (a shell command)");
-      *c->second = value.get<std::string>();
-    } else if (key == "logs") {
-      if (!value.is_array()) return bad("\"logs\" must be a list of file paths");
-      for (const auto& f : value) {
-        if (!f.is_string() || f.get<std::string>().empty()) {
-          return bad("\"logs\" must be a list of file paths");
-        }
-        spec->logs.push_back(f.get<std::string>());
-      }
-    } else if (key == "port") {
-      if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 65535) {
-        return bad("\"port\" must be an integer 1..65535");
-      }
-      if (spec->port != 0)
-        return Status::InvalidArgument("give --db-port or \"port\" in " + path + ", not both");
-      spec->port = value.get<int>();
-    } else if (key == "timeout") {
-      if (!value.is_number() || value.get<double>() <= 0)
-        return bad("\"timeout\" must be > 0 seconds");
-      spec->timeout = value.get<double>();
-    } else {
-      return bad("unknown key \"" + key + "\"");
-    }
+    FAULTLINE_RETURN_IF_ERROR(ReadKey(path, key, value, bad, spec));
   }
   if (spec->setup.empty() || spec->teardown.empty())
     return bad("\"setup\" and \"teardown\" are required");
-  spec->commands_file = path;
   return Status::Ok();
 }
 
@@ -84,6 +146,10 @@ ExternalDbSpec ExternalDbSpecFromJson(const nlohmann::json& j) {
   e.kill = j.value("kill", e.kill);
   e.pause = j.value("pause", e.pause);
   e.resume = j.value("resume", e.resume);
+  e.ready = j.value("ready", e.ready);
+  e.ready_timeout = j.value("ready_timeout", e.ready_timeout);
+  e.upload = j.value("upload", e.upload);
+  e.name = j.value("db_name", e.name);
   e.logs = j.value("logs", e.logs);
   e.port = j.value("port", e.port);
   e.timeout = j.value("timeout", e.timeout);
@@ -115,9 +181,13 @@ std::string SubstitutePlaceholders(const std::string& command,
 
 Result<std::unique_ptr<ExternalDb>> ExternalDb::Setup(Cluster& cluster, const ExternalDbSpec& spec,
                                                       RunLog& log) {
+  auto uploads = PlanUploads(spec.Here(), spec.upload);
+  if (!uploads.ok())
+    return Status::InvalidInput("--db external upload: " + uploads.status().message());
   std::unique_ptr<ExternalDb> db(new ExternalDb(cluster, spec, log));
   log.Info("external db: setup on " + cluster.Describe());
-  const std::string errors = db->RunEverywhere("setup", spec.setup);
+  const std::string errors =
+      db->RunEverywhere([&](size_t i) { return db->SetUpNode(i, *uploads); });
   if (errors.empty()) return db;
   // ~ExternalDb runs the teardown everywhere: a half-done setup may have started something.
   db.reset();
@@ -126,7 +196,8 @@ Result<std::unique_ptr<ExternalDb>> ExternalDb::Setup(Cluster& cluster, const Ex
 
 ExternalDb::~ExternalDb() {
   log_.Info("external db: teardown");
-  const std::string errors = RunEverywhere("teardown", spec_.teardown);
+  const std::string errors =
+      RunEverywhere([this](size_t i) { return RunOnIndex(i, "teardown", spec_.teardown); });
   if (!errors.empty()) log_.Info(errors);
 }
 
@@ -154,7 +225,54 @@ std::map<std::string, std::string> ExternalDb::Vars(size_t i) const {
           {"address", nodes[i].host},
           {"port", std::to_string(spec_.port)},
           {"dir", cluster_.node_dir(i)},
-          {"nodes", all}};
+          {"nodes", all},
+          {"here", spec_.Here()},
+          {"files", FilesDir(i)}};
+}
+
+std::string ExternalDb::FilesDir(size_t i) const { return cluster_.node_dir(i) + "/files"; }
+
+Status ExternalDb::SetUpNode(size_t i, const UploadPlan& uploads) {
+  if (!uploads.files.empty() || !uploads.folders.empty()) {
+    Status sent = SendUploads(cluster_.remote(i), uploads, FilesDir(i), CommandTimeout());
+    if (!sent.ok()) return Status::IoError(cluster_.nodes()[i].name + ": " + sent.message());
+    log_.Info("external db: uploaded " + std::to_string(uploads.files.size()) + " files to " +
+              cluster_.nodes()[i].name + ":" + FilesDir(i));
+  }
+  FAULTLINE_RETURN_IF_ERROR(RunOnIndex(i, "setup", spec_.setup));
+  return WaitReady(i, "setup");
+}
+
+Status ExternalDb::WaitReady(size_t i, const std::string& after) {
+  if (spec_.ready.empty()) return Status::Ok();
+  using Clock = std::chrono::steady_clock;
+  const std::string line = SubstitutePlaceholders(spec_.ready, Vars(i));
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::milliseconds(int64_t(spec_.ready_timeout * 1000));
+  constexpr auto kPoll = std::chrono::milliseconds(200);
+  std::string last;
+  for (int tries = 1;; ++tries) {
+    // Each try ends by the deadline (but gets at least one poll interval).
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    Result<ExecResult> r = cluster_.remote(i).Exec(line, std::clamp(left, kPoll, CommandTimeout()));
+    if (r.ok() && r->exit_status == 0) {
+      char took[32];
+      std::snprintf(took, sizeof took, "%.2f",
+                    std::chrono::duration<double>(Clock::now() - start).count());
+      log_.Info("external db: " + cluster_.nodes()[i].name + " ready " + took + " s after " +
+                after + " (try " + std::to_string(tries) + ")");
+      return Status::Ok();
+    }
+    last = r.ok() ? "exited " + std::to_string(r->exit_status) + ":\n" + OutputTail(*r)
+                  : r.status().message();
+    if (Clock::now() + kPoll > deadline || InterruptRequested()) break;
+    std::this_thread::sleep_for(kPoll);
+  }
+  char waited[32];
+  std::snprintf(waited, sizeof waited, "%g", spec_.ready_timeout);
+  return Status::IoError(cluster_.nodes()[i].name + ": db not ready within " + waited +
+                         " s after " + after + ": `" + line + "` " + last);
 }
 
 Status ExternalDb::RunOnIndex(size_t i, const std::string& what, const std::string& command) {
@@ -163,8 +281,7 @@ Status ExternalDb::RunOnIndex(size_t i, const std::string& what, const std::stri
     return Status::Unsupported("--db external has no \"" + what + "\" command (--db-commands)");
   }
   const std::string line = SubstitutePlaceholders(command, Vars(i));
-  const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(spec_.timeout * 1000));
-  Result<ExecResult> r = cluster_.remote(i).Exec(line, timeout);
+  Result<ExecResult> r = cluster_.remote(i).Exec(line, CommandTimeout());
   if (!r.ok()) return Status::IoError(node + ": db " + what + ": " + r.status().message());
   log_.Info("external db: " + what + " on " + node + ": exit " + std::to_string(r->exit_status));
   if (r->exit_status != 0) {
@@ -175,20 +292,22 @@ Status ExternalDb::RunOnIndex(size_t i, const std::string& what, const std::stri
 }
 
 Status ExternalDb::RunOn(const std::string& node, const std::string& what,
-                         const std::string& command) {
+                         const std::string& command, bool then_ready) {
   const auto& nodes = cluster_.nodes();
   for (size_t i = 0; i < nodes.size(); ++i) {
-    if (nodes[i].name == node) return RunOnIndex(i, what, command);
+    if (nodes[i].name != node) continue;
+    FAULTLINE_RETURN_IF_ERROR(RunOnIndex(i, what, command));
+    return then_ready ? WaitReady(i, what) : Status::Ok();
   }
   return Status::InvalidArgument("no node " + node);
 }
 
-std::string ExternalDb::RunEverywhere(const std::string& what, const std::string& command) {
+std::string ExternalDb::RunEverywhere(const std::function<Status(size_t)>& step) {
   const size_t n = cluster_.nodes().size();
   std::vector<Status> results(n);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] { results[i] = RunOnIndex(i, what, command); });
+    threads.emplace_back([&, i] { results[i] = step(i); });
   }
   for (auto& t : threads) t.join();
   std::string errors;

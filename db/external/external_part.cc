@@ -48,6 +48,12 @@ Status Validate(const TestSpec& s) {
   return Status::Ok();
 }
 
+// "external: NAME" with the commands file's "name", else "external".
+std::string Label(const nlohmann::json& options) {
+  const std::string name = ExternalDbSpecFromJson(options).name;
+  return name.empty() ? "external" : "external: " + name;
+}
+
 Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   return AsDb(ExternalDb::Setup(c.cluster, ExternalDbSpecFromJson(c.options), c.log));
 }
@@ -61,8 +67,9 @@ std::vector<OptionSpec> Options() {
       {.flag = "db-teardown", .key = "teardown",
        .help = "shell command run on every node to stop and wipe it"},
       {.flag = "db-commands", .key = "commands_file",
-       .help = "a JSON file with setup, teardown and optional start, kill, pause, resume, logs, "
-               "port, timeout"},
+       .help = "a JSON file with setup, teardown and optional start, kill, pause, resume, "
+               "ready, ready_timeout, upload, name, logs, port, timeout "
+               "(docs/external-client.md)"},
       {.flag = "db-port", .key = "port", .type = OptionType::kInt, .default_value = 0,
        .min = 0, .max = 65535,
        .help = "the port clients reach the database at on each node ({port})"},
@@ -70,6 +77,13 @@ std::vector<OptionSpec> Options() {
       {.key = "kill", .help = kFromFile},
       {.key = "pause", .help = kFromFile},
       {.key = "resume", .help = kFromFile},
+      {.key = "ready",
+       .help = "a command of --db-commands FILE.json: exits 0 once the node serves"},
+      {.key = "ready_timeout", .type = OptionType::kDouble, .default_value = 60.0, .min = 0.001,
+       .help = "seconds `ready` may keep failing on a node after setup, start or resume"},
+      {.key = "upload", .type = OptionType::kStrings,
+       .help = "files and folders copied to {files} on every node before setup"},
+      {.key = "db_name", .help = "your name for the database (\"name\" in --db-commands)"},
       {.key = "logs", .type = OptionType::kStrings, .help = "files collected from each node"},
       {.key = "timeout", .type = OptionType::kDouble, .default_value = 120.0, .min = 0.001,
        .help = "seconds one command may take on one node"},
@@ -91,6 +105,7 @@ DbPart ExternalDbPart() {
   p.supports.why_no_clock = "it does not run under faultline's clock library";
   p.complete = Complete;
   p.validate = Validate;
+  p.label = Label;
   p.make = Make;
   return p;
 }

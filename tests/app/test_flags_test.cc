@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "app/assemble.h"
@@ -137,6 +138,26 @@ TEST(TestFlags, ExternalCommandsFileFillsTheOptions) {
   EXPECT_EQ(s->db.options["commands_file"], path);
 }
 
+TEST(TestFlags, ExternalCommandsFileGivesListsNameReadyAndUploads) {
+  const std::string dir = ::testing::TempDir() + "/faultline-commands-dir";
+  std::filesystem::create_directories(dir + "/conf");
+  std::ofstream(dir + "/commands.json")
+      << R"({"setup":["a","b"],"teardown":"down","name":"zk","ready":"r","ready_timeout":3,
+             "upload":["conf/"]})";
+  auto s =
+      Parse({"--db", "external", "--client-cmd", "./c", "--db-commands", dir + "/commands.json"});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->db.options["setup"], "set -e\na\nb");
+  EXPECT_EQ(s->db.options["db_name"], "zk");
+  EXPECT_EQ(s->db.options["ready"], "r");
+  EXPECT_EQ(s->db.options["ready_timeout"], 3);
+  EXPECT_EQ(s->db.options["upload"], nlohmann::json::array({"conf/"}));
+  std::filesystem::remove_all(dir);
+  ExpectRefused(
+      {"--db", "external", "--client-cmd", "./c", "--db-commands", dir + "/commands.json"},
+      "cannot read");
+}
+
 TEST(TestFlags, HelpShowsTheSelectedPartsOptionsOnly) {
   TestSpec spec;
   std::string help;
@@ -163,6 +184,39 @@ TEST(TestJson, RoundTripsWithEachPartsOptionsUnderIt) {
   auto back = SpecFromJson(j, Parts());
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->ToJson(), j);
+}
+
+// test.json's "db_label": each database describes itself, and no other's settings leak in.
+TEST(TestJson, RecordsTheDatabasesOwnLabel) {
+  auto builtin = Parse({"--replication", "quorum", "--r", "2"});
+  ASSERT_TRUE(builtin.ok()) << builtin.status().message();
+  EXPECT_EQ(RecordedTestJson(*builtin, Parts())["db_label"],
+            "builtin · quorum replication (r 2, w majority)");
+  auto any = Parse({"--replication", "async", "--read-from", "any"});
+  ASSERT_TRUE(any.ok());
+  EXPECT_EQ(RecordedTestJson(*any, Parts())["db_label"],
+            "builtin · async replication, reads from any node");
+  auto etcd = Parse({"--db", "etcd"});
+  ASSERT_TRUE(etcd.ok());
+  EXPECT_EQ(RecordedTestJson(*etcd, Parts())["db_label"], "etcd");
+
+  const std::string path = ::testing::TempDir() + "/named-commands.json";
+  std::ofstream(path) << R"({"setup":"up","teardown":"down","name":"zookeeper 3.8"})";
+  auto external = Parse({"--db", "external", "--client-cmd", "./c", "--db-commands", path});
+  ASSERT_TRUE(external.ok()) << external.status().message();
+  const nlohmann::json j = RecordedTestJson(*external, Parts());
+  EXPECT_EQ(j["db_label"], "external: zookeeper 3.8");
+  for (const char* other : {"replication", "read_from", "read_consistency", "isolation"}) {
+    EXPECT_FALSE(j.contains(other)) << other;
+    EXPECT_FALSE(j["db"].contains(other)) << other;
+  }
+  auto back = SpecFromJson(j, Parts());  // the label is not an option
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->ToJson(), external->ToJson());
+  auto unnamed =
+      Parse({"--db", "external", "--client-cmd", "./c", "--db-setup", "s", "--db-teardown", "t"});
+  ASSERT_TRUE(unnamed.ok());
+  EXPECT_EQ(RecordedTestJson(*unnamed, Parts())["db_label"], "external");
 }
 
 // A test.json written before options moved under their parts (faultline at 9b0f0dc): every

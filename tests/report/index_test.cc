@@ -56,6 +56,25 @@ TEST(ResultsIndex, ListsRunsNewestFirstWithVerdictsAndLinks) {
   EXPECT_EQ(html.find("<i>"), std::string::npos);
 }
 
+// A run's "db_label" is its database's own; runs stored before it keep the old label.
+TEST(ResultsIndex, LabelsEachRunWithItsDatabasesOwnLabel) {
+  TempDir root;
+  const fs::path r(root.path());
+  WriteFile(r / "zk/20261201T100000/test.json",
+            R"({"name":"zk","db":{"name":"external","db_name":"zookeeper"},"workload":"register",
+                "nemesis":[],"db_label":"external: zookeeper"})");
+  WriteFile(
+      r / "old/20261121T235408/test.json",
+      R"({"name":"old","db":"builtin","workload":"register","nemesis":[],"replication":"primary"})");
+  auto written = WriteResultsIndex(root.path());
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  std::ifstream in(*written);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<td>external: zookeeper</td>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("external (primary)"), std::string::npos);
+  EXPECT_NE(html.find("<td>builtin (primary)</td>"), std::string::npos);
+}
+
 TEST(ResultsIndex, RefusesAMissingRoot) {
   EXPECT_FALSE(WriteResultsIndex("/nonexistent/faultline-results").ok());
 }

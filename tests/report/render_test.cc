@@ -139,6 +139,22 @@ TEST(RenderReport, ShowsVerdictsFactsAndCounterexample) {
             std::string::npos);  // options
 }
 
+// The database row: test.json's "db_label"; a run stored before it, from its flat options.
+TEST(RenderReport, LabelsTheDatabaseWithItsOwnLabel) {
+  RunData run = HostileRun();
+  run.test = {{"db", {{"name", "external"}, {"db_name", "zk"}}},
+              {"db_label", "external: zk"},
+              {"workload", "register"}};
+  std::string html = RenderReport(run);
+  EXPECT_NE(html.find("<th>database</th><td>external: zk</td>"), std::string::npos);
+  EXPECT_EQ(html.find("primary replication"), std::string::npos);
+  run.test = {{"db", "builtin"}, {"replication", "quorum"}, {"r", 2}, {"w", 0}};
+  html = RenderReport(run);
+  EXPECT_NE(html.find("<th>database</th><td>builtin · quorum replication (r 2, w 0; 0 = "
+                      "majority)</td>"),
+            std::string::npos);
+}
+
 TEST(RenderReport, DrawsAnUncheckedRun) {
   RunData run = HostileRun();
   run.results = nullptr;

@@ -8,17 +8,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "control/local_command.h"
+#include "tests/db/external/shell_cluster.h"
 
 namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 TEST(SubstitutePlaceholders, QuotesValuesAndLeavesOtherBracesAlone) {
   const std::map<std::string, std::string> vars = {
@@ -108,45 +103,6 @@ TEST(ExternalDbSpec, RoundTripsThroughJson) {
   const ExternalDbSpec back = ExternalDbSpecFromJson(e.ToJson());
   EXPECT_EQ(back.ToJson(), e.ToJson());
 }
-
-// A Remote that runs each command with /bin/sh on this machine; "downloads" are copies.
-class ShellRemote : public Remote {
- public:
-  std::string Describe() const override { return "local shell"; }
-  Result<ExecResult> Exec(const std::string& command, std::chrono::milliseconds) override {
-    auto r = RunLocal({"/bin/sh", "-c", command});
-    if (!r.ok()) return r.status();
-    return ExecResult{r->exit_status, r->out, r->err};
-  }
-  Status Upload(const std::string&, const std::string&, int) override { return Status::Ok(); }
-  Status Download(const std::string& remote, const std::string& local) override {
-    std::error_code ec;
-    fs::copy_file(remote, local, fs::copy_options::overwrite_existing, ec);
-    return ec ? Status::IoError(remote + ": " + ec.message()) : Status::Ok();
-  }
-};
-
-class ShellCluster : public Cluster {
- public:
-  ShellCluster(const fs::path& root, int n) : root_(root) {
-    for (int i = 1; i <= n; ++i) {
-      nodes_.push_back({"n" + std::to_string(i), "10.1.0." + std::to_string(i)});
-      fs::create_directories(root / nodes_.back().name);
-    }
-    remotes_.resize(nodes_.size());
-  }
-  std::string Describe() const override { return "shell cluster"; }
-  const std::vector<NodeAddress>& nodes() const override { return nodes_; }
-  Remote& remote(size_t i) override { return remotes_[i]; }
-  std::string control_address() const override { return "10.1.0.254"; }
-  bool local() const override { return true; }
-  std::string node_dir(size_t i) const override { return (root_ / nodes_[i].name).string(); }
-
- private:
-  fs::path root_;
-  std::vector<NodeAddress> nodes_;
-  std::vector<ShellRemote> remotes_;
-};
 
 class ExternalDbTest : public ::testing::Test {
  protected:
