@@ -106,7 +106,7 @@ Status PreflightClientCommand(const TestSpec& spec, const std::string& run_dir, 
   const Clock::time_point start = Clock::now();
   FAULTLINE_RETURN_IF_ERROR(
       PreflightExternalClient(ClientPool(std::move(o)), std::chrono::milliseconds(10000)));
-  log.Info("external client preflight passed in " + SecondsSince(start));
+  log.Step("client program preflight passed in " + SecondsSince(start));
   return Status::Ok();
 }
 

@@ -61,7 +61,8 @@ int RunTest(const std::vector<std::string>& args) {
   log.set_echo(true);  // set-up steps on stderr: a cluster and a database take seconds
   (void)WriteJsonFile(*run_dir + "/test.json", RecordedTestJson(spec, registry));
   (void)PointLatest(spec.results_root, *run_dir);
-  std::cout << "faultline test " << spec.name << " (seed " << spec.seed << ") → " << *run_dir << "\n";
+  std::cout << "faultline test " << spec.name << " (seed " << spec.seed << ") → " << *run_dir
+            << std::endl;  // before the set-up steps on stderr
   auto parts = AssembleRun(spec, registry, RunClusterName(), *run_dir);
   if (!parts.ok()) {
     std::cerr << parts.status().message() << "\n";

@@ -233,6 +233,7 @@ std::map<std::string, std::string> ExternalDb::Vars(size_t i) const {
 std::string ExternalDb::FilesDir(size_t i) const { return cluster_.node_dir(i) + "/files"; }
 
 Status ExternalDb::SetUpNode(size_t i, const UploadPlan& uploads) {
+  const Clock::time_point start = Clock::now();
   if (!uploads.files.empty() || !uploads.folders.empty()) {
     Status sent = SendUploads(cluster_.remote(i), uploads, FilesDir(i), CommandTimeout());
     if (!sent.ok()) return Status::IoError(cluster_.nodes()[i].name + ": " + sent.message());
@@ -240,7 +241,10 @@ Status ExternalDb::SetUpNode(size_t i, const UploadPlan& uploads) {
               cluster_.nodes()[i].name + ":" + FilesDir(i));
   }
   FAULTLINE_RETURN_IF_ERROR(RunOnIndex(i, "setup", spec_.setup));
-  return WaitReady(i, "setup");
+  FAULTLINE_RETURN_IF_ERROR(WaitReady(i, "setup"));
+  log_.Step("db: " + cluster_.nodes()[i].name + " set up" + (spec_.ready.empty() ? "" : " and ready") +
+            " in " + SecondsSince(start));
+  return Status::Ok();
 }
 
 Status ExternalDb::WaitReady(size_t i, const std::string& after) {
