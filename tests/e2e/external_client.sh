@@ -11,14 +11,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # The interpreter itself, not a wrapper such as pyenv's shim (a bash script that costs each
 # client process ~0.5 s of start-up).
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || fail "no python3"
-CLIENT="$PYTHON $HERE/../db/external/store_client.py"
+# The client is run from this test's own folder, so the check below sees only this test's
+# processes (ctest runs other tests that use the same client beside this one).
+cp "$HERE/../db/external/store_client.py" "$ROOT/store_client.py"
+CLIENT="$PYTHON $ROOT/store_client.py"
 STORE=$(cd "$(dirname "$FAULTLINE")/.." && pwd)/db/builtin/server/faultline-store
 [[ -x $STORE ]] || fail "no faultline-store at $STORE"
 
 # No client process of ours may survive a run.
 assert_no_clients_left() {
-  if pgrep -f "external/store_client.py" >/dev/null; then
-    pgrep -af "external/store_client.py" >&2
+  if pgrep -f "$ROOT/store_client.py" >/dev/null; then
+    pgrep -af "$ROOT/store_client.py" >&2
     fail "client processes left running"
   fi
 }

@@ -12,7 +12,10 @@ if [[ $(id -u) -ne 0 ]]; then
   exit 0
 fi
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || fail "no python3"
-CLIENT="$PYTHON $HERE/../db/external/store_client.py"
+# Run from this test's own folder: external_client.sh, beside it under ctest, checks that no
+# process of its own client is left, by the client's path.
+cp "$HERE/../db/external/store_client.py" "$ROOT/store_client.py"
+CLIENT="$PYTHON $ROOT/store_client.py"
 STORE=$(cd "$(dirname "$FAULTLINE")/.." && pwd)/db/builtin/server/faultline-store
 [[ -x $STORE ]] || fail "no faultline-store at $STORE"
 
@@ -32,6 +35,7 @@ grep -q "n3 ready [0-9.]* s after setup" "$run/faultline.log" || fail "readiness
 grep -q "ready [0-9.]* s after start" "$run/faultline.log" || fail "no readiness after a start"
 [[ -s $run/nodes/n1/store.log ]] || fail "the node logs were not collected"
 assert_cluster_gone
+if pgrep -af "$ROOT/store_client.py"; then fail "client processes left running"; fi
 
 # The label is the database's own: no built-in store's (or other database's) settings.
 label=$(jq -r .db_label "$run/test.json")
