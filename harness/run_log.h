@@ -13,11 +13,16 @@
 
 namespace faultline {
 
-// "3.2 s": the time since `start`, for set-up steps.
-inline std::string SecondsSince(Clock::time_point start) {
+// "3.2 s": a duration for log lines and set-up steps.
+inline std::string SecondsText(double seconds) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(Clock::now() - start).count());
+  std::snprintf(buf, sizeof buf, "%.1f s", seconds);
   return buf;
+}
+
+// SecondsText of the time since `start`.
+inline std::string SecondsSince(Clock::time_point start) {
+  return SecondsText(std::chrono::duration<double>(Clock::now() - start).count());
 }
 
 class RunLog {

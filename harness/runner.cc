@@ -23,12 +23,6 @@ using std::chrono::duration_cast;
 
 Clock::duration Seconds(double s) { return duration_cast<Clock::duration>(duration<double>(s)); }
 
-std::string Fixed1(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", s);
-  return buf;
-}
-
 struct Counters {
   std::atomic<int64_t> ok{0}, fail{0}, info{0};
   // Ops never invoked: no client of the worker's node was ready within the op timeout.
@@ -283,7 +277,7 @@ RunReport Runner::Run(const std::string& run_dir) {
   main.end = Clock::now() + Seconds(spec_.time_limit);
   std::atomic<bool> done{false};
   std::thread progress([&] { run.Progress(done); });
-  log_.Step("main phase: " + Fixed1(spec_.time_limit) + " s");
+  log_.Step("main phase: " + SecondsText(spec_.time_limit));
   auto record_fault = [&run](Op op) { run.RecordFault(std::move(op)); };
   std::thread nemesis([&] {
     if (nemesis_) nemesis_->Run(main.end, InterruptRequested, record_fault);

@@ -249,7 +249,6 @@ Status ExternalDb::SetUpNode(size_t i, const UploadPlan& uploads) {
 
 Status ExternalDb::WaitReady(size_t i, const std::string& after) {
   if (spec_.ready.empty()) return Status::Ok();
-  using Clock = std::chrono::steady_clock;
   const std::string line = SubstitutePlaceholders(spec_.ready, Vars(i));
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::milliseconds(int64_t(spec_.ready_timeout * 1000));
@@ -261,11 +260,8 @@ Status ExternalDb::WaitReady(size_t i, const std::string& after) {
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     Result<ExecResult> r = cluster_.remote(i).Exec(line, std::clamp(left, kPoll, CommandTimeout()));
     if (r.ok() && r->exit_status == 0) {
-      char took[32];
-      std::snprintf(took, sizeof took, "%.2f",
-                    std::chrono::duration<double>(Clock::now() - start).count());
-      log_.Info("external db: " + cluster_.nodes()[i].name + " ready " + took + " s after " +
-                after + " (try " + std::to_string(tries) + ")");
+      log_.Info("external db: " + cluster_.nodes()[i].name + " ready " + SecondsSince(start) +
+                " after " + after + " (try " + std::to_string(tries) + ")");
       return Status::Ok();
     }
     last = r.ok() ? "exited " + std::to_string(r->exit_status) + ":\n" + OutputTail(*r)
