@@ -4,12 +4,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
-#include <utility>
 #include <vector>
 
 #include "core/history_io.h"
@@ -182,86 +179,22 @@ Result<Op> ParseLine(std::string_view s, const Where& where) {
   return op;
 }
 
-// The ops of the lines of `text`, numbered from `first_line`, into *ops (reserved by the
-// caller); the first line that cannot be read ends it with its error.
-Status ParseLines(std::string_view text, const std::string& source, int64_t first_line,
-                  std::vector<Op>* ops) {
+}  // namespace
+
+Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source) {
+  FAULTLINE_RETURN_IF_ERROR(CheckUtf8(text, source));
+  std::vector<Op> ops;
+  // Room for one op per line at once (AdviseHugePages says why).
+  ops.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  AdviseHugePages(ops.data(), ops.capacity() * sizeof(Op));
   for (LineCursor cur(text); cur.Next();) {
-    const int64_t line = first_line + cur.number() - 1;
+    const int64_t line = cur.number();
     std::string_view s = Trim(cur.line());
     if (s.empty()) continue;
     Result<Op> op = ParseLine(s, Where{source, line});
     if (!op.ok()) return op.status();
     op->line = line;
-    ops->push_back(std::move(op).value());
-  }
-  return Status::Ok();
-}
-
-// A file this large is cut at line ends into one range per core, parsed in parallel.
-constexpr size_t kMinRangeBytes = size_t{4} << 20;
-
-// One range of lines: its text, the line it starts at, and what parsing it gave.
-struct LineRange {
-  std::string_view text;
-  int64_t first_line = 1;
-  std::vector<Op> ops;
-  Status status;
-};
-
-std::vector<LineRange> CutAtLines(std::string_view text) {
-  const size_t cores = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  const size_t n = std::clamp<size_t>(text.size() / kMinRangeBytes, 1, cores);
-  std::vector<LineRange> ranges;
-  size_t begin = 0;
-  int64_t line = 1;
-  for (size_t i = 1; i <= n && begin < text.size(); ++i) {
-    size_t end = text.size();
-    if (i < n) {
-      const size_t nl = text.find('\n', std::max(begin, text.size() / n * i));
-      end = nl == std::string_view::npos ? text.size() : nl + 1;
-    }
-    LineRange& r = ranges.emplace_back();
-    r.text = text.substr(begin, end - begin);
-    r.first_line = line;
-    line += std::count(r.text.begin(), r.text.end(), '\n');
-    begin = end;
-  }
-  return ranges;
-}
-
-}  // namespace
-
-Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source) {
-  FAULTLINE_RETURN_IF_ERROR(CheckUtf8(text, source));
-  std::vector<LineRange> ranges = CutAtLines(text);
-  if (ranges.empty()) return std::vector<Op>();
-  // Room for one op per line at once (AdviseHugePages says why); the first range's vector
-  // takes the others' ops in the end.
-  auto reserve = [](std::vector<Op>* ops, size_t n) {
-    ops->reserve(n);
-    AdviseHugePages(ops->data(), ops->capacity() * sizeof(Op));
-  };
-  const auto lines = [](const LineRange& r) {
-    return static_cast<size_t>(std::count(r.text.begin(), r.text.end(), '\n')) + 1;
-  };
-  auto parse = [&](LineRange* r) {
-    if (r->ops.capacity() == 0) reserve(&r->ops, lines(*r));
-    r->status = ParseLines(r->text, source, r->first_line, &r->ops);
-  };
-  reserve(&ranges[0].ops, static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < ranges.size(); ++i) threads.emplace_back(parse, &ranges[i]);
-  parse(&ranges[0]);
-  for (std::thread& t : threads) t.join();
-  // The first range that failed holds the error a reading from the start would meet first.
-  for (const LineRange& r : ranges) {
-    if (!r.status.ok()) return r.status;
-  }
-  std::vector<Op> ops = std::move(ranges[0].ops);
-  for (size_t i = 1; i < ranges.size(); ++i) {
-    std::move(ranges[i].ops.begin(), ranges[i].ops.end(), std::back_inserter(ops));
-    std::vector<Op>().swap(ranges[i].ops);
+    ops.push_back(std::move(op).value());
   }
   return ops;
 }
