@@ -463,7 +463,7 @@ Status EdnReader::Error(int64_t line, const std::string& what) const {
 }
 
 std::string EdnKeyText(const Value& v) {
-  if (v.is_string()) return v.as_string();
+  if (v.is_string()) return std::string(v.as_string());
   if (v.is_int()) return std::to_string(v.as_int());
   return v.ToJson();
 }

@@ -38,6 +38,10 @@ class EdnValueSource {
   virtual bool Scalar(EdnScalar* out) = 0;
   // Reads the value, whatever it is, into *out; false if it is not valid EDN.
   virtual bool Read(Value* out) = 0;
+  // If the value is a vector of two elements whose first is an integer or text scalar (as
+  // Scalar() reads it) — a jepsen.independent [key value] tuple — reads the first into *key
+  // and the second into *second and returns true; otherwise reads nothing and returns false.
+  virtual bool Pair(EdnScalar* key, Value* second) = 0;
 
  protected:
   ~EdnValueSource() = default;

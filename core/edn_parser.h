@@ -128,6 +128,7 @@ class EdnReader::Parser {
   bool SkipBlankQuickly(int depth);
   bool ReadScalar(EdnScalar* out);
   bool ReadPlainString(std::string_view* out);
+  bool ReadPair(int depth, EdnScalar* key, Value* second);
 
   std::string_view text_;
   const std::string source_;

@@ -7,6 +7,7 @@
 #include "core/edn_reader.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,7 +46,7 @@ Status SetType(const Value& v, const std::string& at, Op* op) {
   std::optional<OpType> t;
   if (v.is_string()) t = ParseOpType(v.as_string());
   if (!t) {
-    std::string shown = v.is_string() ? ":" + v.as_string() : Show(v);
+    std::string shown = v.is_string() ? ":" + std::string(v.as_string()) : Show(v);
     return Status::InvalidInput(at + "unknown type " + shown +
                                 "; expected :invoke, :ok, :fail or :info");
   }
@@ -84,7 +85,7 @@ Status SetField(const std::string& k, Value&& v, const std::string& at, Op* op) 
   } else if (k == "key" || k == "node") {
     return SetText(v, k.c_str(), at, k == "key" ? &op->key : &op->node);
   } else if (k == "error") {
-    if (!v.is_null()) op->error = v.is_string() ? v.as_string() : v.ToJson();
+    if (!v.is_null()) op->error = v.is_string() ? std::string(v.as_string()) : v.ToJson();
   } else if (k == "value") {
     op->value = std::move(v);
   }
@@ -145,6 +146,19 @@ Value ScalarValue(const EdnScalar& s) {
   return Value();
 }
 
+// How an op's :value was read: as it is, or as a jepsen.independent [key value] tuple taken
+// apart on the way (the key in op.key, the value in op.value; Resolve puts it back together
+// if the history turns out not to be independent).
+enum class Split : uint8_t { kNone, kIntKey, kTextKey };
+
+// The tuple's first element, as the general reader would have read it.
+Value SplitKey(std::string_view text, Split split) {
+  if (split == Split::kTextKey) return Value::String(text);
+  int64_t i = 0;
+  std::from_chars(text.data(), text.data() + text.size(), i);
+  return Value::Int(i);
+}
+
 // Builds an Op from an op map's entries as EdnReader reads them (ParseEdnOps's fast path).
 // The common scalar shapes are set in place; any other value goes through SetField as a
 // Value, exactly as OpFromForm would set it. Whatever OpFromForm would refuse (a missing
@@ -160,6 +174,7 @@ class OpVisitor final : public EdnMapVisitor {
   void Begin(int64_t line) override {
     op_->line = line;
     required_ = 0;
+    split_ = Split::kNone;
   }
   bool Entry(std::string_view name, EdnValueSource& value) override {
     const Field field = FieldNamed(name);
@@ -170,15 +185,44 @@ class OpVisitor final : public EdnMapVisitor {
     if (value.Scalar(&s)) {
       if (SetScalar(field, s)) return true;
       v = ScalarValue(s);
+    } else if (field == Field::kValue && value.Pair(&s, &op_->value)) {
+      SetPairKey(s);
+      return true;
     } else if (!value.Read(&v)) {
       return false;
     }
     const std::string at = source_ + ":" + std::to_string(op_->line) + ": ";
     return SetField(std::string(name), std::move(v), at, op_).ok();
   }
-  bool End() override { return required_ == 7; }  // :process, :type and :f all present
+  bool End() override {
+    if (required_ != 7) return false;  // :process, :type and :f must all be present
+    if (split_ != Split::kNone) {
+      if (op_->key) {  // an explicit :key: not jepsen.independent, the tuple stays whole
+        Value first = SplitKey(*pair_key_, split_);
+        op_->value = Value::MakeList(Value::List{std::move(first), std::move(op_->value)});
+        split_ = Split::kNone;
+      } else {
+        op_->key = pair_key_;
+      }
+    }
+    return true;
+  }
+  // How the last op map's :value was read.
+  Split split() const { return split_; }
 
  private:
+  void SetPairKey(const EdnScalar& key) {
+    if (key.kind == EdnScalar::Kind::kInt) {
+      char buf[24];
+      const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, key.i);
+      pair_key_ = std::string_view(buf, size_t(end - buf));
+      split_ = Split::kIntKey;
+    } else {
+      pair_key_ = key.text;
+      split_ = Split::kTextKey;
+    }
+  }
+
   // The shapes SetField accepts, set without a Value; false: leave `s` to SetField.
   bool SetScalar(Field field, const EdnScalar& s) {
     using K = EdnScalar::Kind;
@@ -215,6 +259,14 @@ class OpVisitor final : public EdnMapVisitor {
   const std::string& source_;
   Op* op_ = nullptr;
   uint32_t required_ = 0;  // bits of Field::kProcess, kType, kF seen
+  Split split_ = Split::kNone;
+  MaybeSymbol pair_key_;  // the tuple's key, while the map's other entries are read
+};
+
+// Ops read in file order, and how each one's value was read (Split).
+struct ReadOps {
+  std::vector<Op> ops;
+  std::vector<Split> split;
 };
 
 // jepsen.independent wraps every client op's value in a [key value] tuple, reads included
@@ -223,25 +275,39 @@ class OpVisitor final : public EdnMapVisitor {
 // list whose first element is a scalar, no op has an explicit :key, and there is at least
 // one client op. (A history made only of cas ops would be misread; Jepsen's register
 // workloads always include reads and writes, whose values are not pairs.)
-bool IsIndependent(const std::vector<Op>& ops) {
+// An op whose tuple was split while reading counts as such a 2-element value.
+bool IsIndependent(const ReadOps& read) {
   bool any = false;
-  for (const Op& op : ops) {
+  for (size_t i = 0; i < read.ops.size(); ++i) {
+    const Op& op = read.ops[i];
     if (op.is_nemesis()) continue;
+    any = true;
+    if (read.split[i] != Split::kNone) continue;
     if (op.key || !op.value.is_list() || op.value.as_list().size() != 2) return false;
     const Value& k = op.value.as_list()[0];
     if (k.is_list() || k.is_map()) return false;
-    any = true;
   }
   return any;
 }
 
-void SplitIndependent(std::vector<Op>* ops) {
-  for (Op& op : *ops) {
-    if (op.is_nemesis()) continue;
-    Value::List pair = std::move(op.value).TakeList();
-    op.key = EdnKeyText(pair[0]);
-    op.value = std::move(pair[1]);
+// Splits every client op's tuple if the history is independent (those the reader split stay
+// so), else puts back together every tuple the reader split; nemesis ops are never split.
+std::vector<Op> Resolve(ReadOps read) {
+  const bool independent = IsIndependent(read);
+  for (size_t i = 0; i < read.ops.size(); ++i) {
+    Op& op = read.ops[i];
+    const bool split = read.split[i] != Split::kNone;
+    if (split && (!independent || op.is_nemesis())) {
+      Value first = SplitKey(*op.key, read.split[i]);
+      op.value = Value::MakeList(Value::List{std::move(first), std::move(op.value)});
+      op.key.reset();
+    } else if (!split && independent && !op.is_nemesis()) {
+      Value::List pair = std::move(op.value).TakeList();
+      op.key = EdnKeyText(pair[0]);
+      op.value = std::move(pair[1]);
+    }
   }
+  return std::move(read.ops);
 }
 
 // Room for the ops of `text` at once: growing the vector instead would copy each op about
@@ -270,35 +336,42 @@ Status CheckNothingAfter(EdnReader& reader, const EdnOpening& opening) {
 // in file order, before the jepsen.independent split. Line numbers count from `first_line`.
 // `expected_ops`: room to reserve (0: as many as `text` can hold), so that the first range of a
 // parallel parse can take the others' ops without moving its own.
-Result<std::vector<Op>> ParseForms(std::string_view text, const std::string& source,
-                                   EdnOpPath path, int64_t first_line, size_t expected_ops = 0) {
+Result<ReadOps> ParseForms(std::string_view text, const std::string& source, EdnOpPath path,
+                           int64_t first_line, size_t expected_ops = 0) {
   FAULTLINE_RETURN_IF_ERROR(CheckUtf8(text, source));
   EdnReader reader(text, source);
   Result<std::optional<EdnOpening>> opening = reader.EnterSequence();
   if (!opening.ok()) return opening.status();
   OpVisitor visitor(source);
-  std::vector<Op> ops;
+  ReadOps read;
+  std::vector<Op>& ops = read.ops;
   // + the slot the loop adds before it finds the end
-  ops.reserve((expected_ops > 0 ? expected_ops : ExpectedOps(text)) + 1);
+  const size_t room = (expected_ops > 0 ? expected_ops : ExpectedOps(text)) + 1;
+  ops.reserve(room);
+  read.split.reserve(room);
   AdviseHugePages(ops.data(), ops.capacity() * sizeof(Op));
   for (;;) {
     EdnForm form;
     visitor.FillInto(&ops.emplace_back());
     Result<EdnNext> next =
         reader.NextVisiting(path == EdnOpPath::kFast ? &visitor : nullptr, &form);
-    if (next.ok() && *next == EdnNext::kVisited) continue;
+    if (next.ok() && *next == EdnNext::kVisited) {
+      read.split.push_back(visitor.split());
+      continue;
+    }
     ops.pop_back();  // the slot, left as it was if the visitor gave up
     if (!next.ok()) return next.status();
     if (*next == EdnNext::kEnd) break;
     Result<Op> op = OpFromForm(std::move(form), source);
     if (!op.ok()) return op.status();
     ops.push_back(std::move(op).value());
+    read.split.push_back(Split::kNone);
   }
   if (*opening) FAULTLINE_RETURN_IF_ERROR(CheckNothingAfter(reader, **opening));
   if (first_line != 1) {
     for (Op& op : ops) op.line += first_line - 1;
   }
-  return ops;
+  return read;
 }
 
 // A history of op maps, one per line — top-level (Porcupine's kv logs, Jepsen's history.edn) or
@@ -338,7 +411,7 @@ std::vector<std::string_view> CutAtMapLines(std::string_view inner) {
   return ranges;
 }
 
-std::optional<std::vector<Op>> ParseInRanges(std::string_view text, const std::string& source,
+std::optional<ReadOps> ParseInRanges(std::string_view text, const std::string& source,
                                              EdnOpPath path) {
   const std::optional<std::string_view> inner = Inner(text);
   if (!inner) return std::nullopt;
@@ -350,7 +423,7 @@ std::optional<std::vector<Op>> ParseInRanges(std::string_view text, const std::s
     const auto& prev = ranges[i - 1];
     first_line[i] = first_line[i - 1] + std::count(prev.begin(), prev.end(), '\n');
   }
-  std::vector<std::optional<Result<std::vector<Op>>>> parts(ranges.size());
+  std::vector<std::optional<Result<ReadOps>>> parts(ranges.size());
   auto parse = [&](size_t i) {
     const size_t room = i == 0 ? ExpectedOps(text) : 0;
     parts[i].emplace(ParseForms(ranges[i], source, path, first_line[i], room));
@@ -362,31 +435,29 @@ std::optional<std::vector<Op>> ParseInRanges(std::string_view text, const std::s
   size_t total = 0;
   for (const auto& part : parts) {
     if (!part->ok()) return std::nullopt;
-    total += (*part)->size();
+    total += (*part)->ops.size();
   }
-  std::vector<Op> ops = std::move(*parts[0]).value();
-  ops.reserve(total);  // a no-op unless ExpectedOps under-counted
+  ReadOps read = std::move(*parts[0]).value();
+  read.ops.reserve(total);  // a no-op unless ExpectedOps under-counted
+  read.split.reserve(total);
   for (size_t i = 1; i < parts.size(); ++i) {
-    std::vector<Op> more = std::move(*parts[i]).value();
-    std::move(more.begin(), more.end(), std::back_inserter(ops));
+    ReadOps more = std::move(*parts[i]).value();
+    std::move(more.ops.begin(), more.ops.end(), std::back_inserter(read.ops));
+    read.split.insert(read.split.end(), more.split.begin(), more.split.end());
   }
-  return ops;
+  return read;
 }
 
 }  // namespace
 
 Result<std::vector<Op>> ParseEdnOpsVia(std::string_view text, const std::string& source,
                                        EdnOpPath path) {
-  std::vector<Op> ops;
-  if (std::optional<std::vector<Op>> parallel = ParseInRanges(text, source, path)) {
-    ops = std::move(*parallel);
-  } else {
-    Result<std::vector<Op>> serial = ParseForms(text, source, path, 1);
-    if (!serial.ok()) return serial.status();
-    ops = std::move(serial).value();
+  if (std::optional<ReadOps> parallel = ParseInRanges(text, source, path)) {
+    return Resolve(std::move(*parallel));
   }
-  if (IsIndependent(ops)) SplitIndependent(&ops);
-  return ops;
+  Result<ReadOps> serial = ParseForms(text, source, path, 1);
+  if (!serial.ok()) return serial.status();
+  return Resolve(std::move(serial).value());
 }
 
 }  // namespace faultline

@@ -42,6 +42,11 @@ class EdnReader::Parser::Source final : public EdnValueSource {
     ok_ = parser_.ReadForm(depth_, out).ok();
     return ok_;
   }
+  bool Pair(EdnScalar* key, Value* second) override {
+    if (consumed_ || !parser_.ReadPair(depth_, key, second)) return false;
+    consumed_ = true;
+    return true;
+  }
   // After the visitor: reads and drops the value if it was left (a scalar without building a
   // Value), and says whether all went well.
   bool Finish() {
@@ -128,6 +133,28 @@ bool EdnReader::Parser::ReadPlainString(std::string_view* out) {
   pos_ = end + 1;
   line_ += newlines;
   return true;
+}
+
+// A vector [key second] at `depth` as ReadForm would read it, with an integer or text key;
+// false (nothing consumed) otherwise.
+bool EdnReader::Parser::ReadPair(int depth, EdnScalar* key, Value* second) {
+  const size_t start = pos_;
+  const int64_t line = line_;
+  auto read = [&] {
+    if (depth + 1 > kMaxDepth || Peek() != '[') return false;
+    ++pos_;
+    if (!SkipBlankQuickly(depth) || AtEnd() || !ReadScalar(key)) return false;
+    if (key->kind != EdnScalar::Kind::kInt && key->kind != EdnScalar::Kind::kText) return false;
+    if (!SkipBlankQuickly(depth) || AtEnd() || IsCloser(Peek())) return false;
+    if (!ReadForm(depth + 1, second).ok()) return false;
+    if (!SkipBlankQuickly(depth) || AtEnd() || Peek() != ']') return false;
+    ++pos_;
+    return true;
+  };
+  if (read()) return true;
+  pos_ = start;
+  line_ = line;
+  return false;
 }
 
 // A scalar as ReadForm would read it (ReadAtom, ParseNumber, ReadString), or false with

@@ -121,7 +121,7 @@ void ReadField(std::string_view k, dom::element v, Op* op) {
     if (!v.is_null()) op->node = ReadStringOrInt(v, "node");
   } else if (k == "error") {
     Value e = ReadValue(v, 0);
-    op->error = e.is_string() ? e.as_string() : e.ToJson();
+    op->error = e.is_string() ? std::string(e.as_string()) : e.ToJson();
   } else if (k == "value") {
     op->value = ReadValue(v, 0);
   } else if (k == "final") {

@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <new>
 #include <cstdio>
 #include <variant>
 
@@ -11,21 +14,44 @@ namespace faultline {
 
 void Value::ThrowKindMismatch() { throw std::bad_variant_access(); }
 
+Value::Value(std::string_view s) : kind_(Kind::kString) {
+  if (s.size() <= kInlineChars) {
+    size_ = static_cast<uint8_t>(s.size());
+    if (!s.empty()) std::memcpy(chars_, s.data(), s.size());
+    return;
+  }
+  size_ = kLong;
+  void* block = ::operator new(offsetof(LongString, chars) + s.size());
+  auto* l = static_cast<LongString*>(block);
+  l->size = s.size();
+  std::memcpy(l->chars, s.data(), s.size());
+  SetWord(l);
+}
+
 void Value::CopyFrom(const Value& o) {
   switch (o.kind_) {
-    case Kind::kString: u_.s = new std::string(*o.u_.s); break;
-    case Kind::kList: u_.l = new List(*o.u_.l); break;
-    case Kind::kMap: u_.m = new Map(*o.u_.m); break;
-    default: u_ = o.u_;
+    case Kind::kString:
+      if (o.size_ == kLong) {
+        *this = Value(o.as_string());
+        return;
+      }
+      break;
+    case Kind::kList: SetWord(new List(o.as_list())); break;
+    case Kind::kMap: SetWord(new Map(o.as_map())); break;
+    default: break;
   }
   kind_ = o.kind_;
+  size_ = o.size_;
+  if (o.kind_ == Kind::kString || o.kind_ < Kind::kString) {
+    std::memcpy(chars_, o.chars_, kInlineChars);  // a short string's bytes, or a scalar
+  }
 }
 
 void Value::Free() {
   switch (kind_) {
-    case Kind::kString: delete u_.s; break;
-    case Kind::kList: delete u_.l; break;
-    case Kind::kMap: delete u_.m; break;
+    case Kind::kString: ::operator delete(Word<LongString*>()); break;
+    case Kind::kList: delete Word<List*>(); break;
+    case Kind::kMap: delete Word<Map*>(); break;
     default: break;
   }
 }
@@ -34,12 +60,12 @@ bool Value::operator==(const Value& o) const {
   if (kind_ != o.kind_) return false;
   switch (kind_) {
     case Kind::kNull: return true;
-    case Kind::kBool: return u_.b == o.u_.b;
-    case Kind::kInt: return u_.i == o.u_.i;
-    case Kind::kDouble: return u_.d == o.u_.d;
-    case Kind::kString: return *u_.s == *o.u_.s;
-    case Kind::kList: return *u_.l == *o.u_.l;
-    case Kind::kMap: return *u_.m == *o.u_.m;
+    case Kind::kBool: return as_bool() == o.as_bool();
+    case Kind::kInt: return as_int() == o.as_int();
+    case Kind::kDouble: return as_double() == o.as_double();
+    case Kind::kString: return as_string() == o.as_string();
+    case Kind::kList: return as_list() == o.as_list();
+    case Kind::kMap: return as_map() == o.as_map();
   }
   return false;
 }

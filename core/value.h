@@ -1,10 +1,13 @@
 // Value: the JSON-like datum carried by an op (null, bool, int, double, string, list, map).
 // A plain value type; const methods are safe to call from many threads.
-// 16 bytes: a kind tag and one word, which holds scalars inline and points to strings, lists
-// and maps, which it owns (a 1M-op history holds millions of Values).
+// 16 bytes: a kind tag, then either a string of up to kInlineChars bytes held in place, or one
+// word, which holds scalars inline and points to longer strings, lists and maps, which it owns
+// (a 1M-op history holds millions of Values, and most of their strings are short: a string
+// kept in place costs no allocation).
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,7 +15,7 @@
 
 namespace faultline {
 
-class Value {
+class alignas(8) Value {
  public:
   enum class Kind : uint8_t { kNull, kBool, kInt, kDouble, kString, kList, kMap };
   using List = std::vector<Value>;
@@ -22,7 +25,7 @@ class Value {
 
   Value() = default;  // null
   Value(const Value& o) { CopyFrom(o); }
-  Value(Value&& o) noexcept : kind_(o.kind_), u_(o.u_) { o.kind_ = Kind::kNull; }
+  Value(Value&& o) noexcept { TakeFrom(o); }
   Value& operator=(const Value& o) {
     if (this != &o) {
       Value copy(o);
@@ -33,9 +36,7 @@ class Value {
   Value& operator=(Value&& o) noexcept {
     if (this != &o) {
       Reset();
-      kind_ = o.kind_;
-      u_ = o.u_;
-      o.kind_ = Kind::kNull;
+      TakeFrom(o);
     }
     return *this;
   }
@@ -43,7 +44,7 @@ class Value {
   static Value Bool(bool b) { return Value(b); }
   static Value Int(int64_t i) { return Value(i); }
   static Value Double(double d) { return Value(d); }
-  static Value String(std::string s) { return Value(std::move(s)); }
+  static Value String(std::string_view s) { return Value(s); }
   static Value MakeList(List l) { return Value(std::move(l)); }
   static Value MakeMap(Map m) { return Value(std::move(m)); }
 
@@ -56,15 +57,25 @@ class Value {
 
   // REQUIRES: the matching kind (checked: a mismatch throws std::bad_variant_access, as the
   // std::variant this replaces did).
-  bool as_bool() const { return Expect(Kind::kBool).u_.b; }
-  int64_t as_int() const { return Expect(Kind::kInt).u_.i; }
-  double as_double() const { return Expect(Kind::kDouble).u_.d; }
-  const std::string& as_string() const { return *Expect(Kind::kString).u_.s; }
-  const List& as_list() const { return *Expect(Kind::kList).u_.l; }
-  const Map& as_map() const { return *Expect(Kind::kMap).u_.m; }
+  bool as_bool() const { return Expect(Kind::kBool).Word<bool>(); }
+  int64_t as_int() const { return Expect(Kind::kInt).Word<int64_t>(); }
+  double as_double() const { return Expect(Kind::kDouble).Word<double>(); }
+  // A view of the string this Value holds: valid while the Value lives and is not assigned
+  // to (moving the Value moves a short string's bytes).
+  std::string_view as_string() const {
+    Expect(Kind::kString);
+    if (size_ <= kInlineChars) return {chars_, size_};
+    const LongString* l = Word<LongString*>();
+    return {l->chars, l->size};
+  }
+  const List& as_list() const { return *Expect(Kind::kList).Word<List*>(); }
+  const Map& as_map() const { return *Expect(Kind::kMap).Word<Map*>(); }
   // Move the list or map out, leaving this value unspecified. REQUIRES: the matching kind.
-  List TakeList() && { return std::move(*Expect(Kind::kList).u_.l); }
-  Map TakeMap() && { return std::move(*Expect(Kind::kMap).u_.m); }
+  List TakeList() && { return std::move(*Expect(Kind::kList).Word<List*>()); }
+  Map TakeMap() && { return std::move(*Expect(Kind::kMap).Word<Map*>()); }
+
+  // The longest string held in place, without an allocation.
+  static constexpr size_t kInlineChars = 14;
 
   // Returns the entry for `key` in a map, or nullptr (also for non-maps).
   const Value* Find(std::string_view key) const;
@@ -78,12 +89,39 @@ class Value {
   static const char* KindName(Kind k);
 
  private:
-  explicit Value(bool b) : kind_(Kind::kBool) { u_.b = b; }
-  explicit Value(int64_t i) : kind_(Kind::kInt) { u_.i = i; }
-  explicit Value(double d) : kind_(Kind::kDouble) { u_.d = d; }
-  explicit Value(std::string s) : kind_(Kind::kString) { u_.s = new std::string(std::move(s)); }
-  explicit Value(List l) : kind_(Kind::kList) { u_.l = new List(std::move(l)); }
-  explicit Value(Map m) : kind_(Kind::kMap) { u_.m = new Map(std::move(m)); }
+  // A string longer than kInlineChars: its size and bytes in one allocation.
+  struct LongString {
+    size_t size;
+    char chars[1];  // `size` of them, allocated past the struct's end
+  };
+  static constexpr uint8_t kLong = 0xff;  // size_ of a string held in a LongString
+
+  explicit Value(bool b) : kind_(Kind::kBool) { SetWord(b); }
+  explicit Value(int64_t i) : kind_(Kind::kInt) { SetWord(i); }
+  explicit Value(double d) : kind_(Kind::kDouble) { SetWord(d); }
+  explicit Value(std::string_view s);
+  explicit Value(List l) : kind_(Kind::kList) { SetWord(new List(std::move(l))); }
+  explicit Value(Map m) : kind_(Kind::kMap) { SetWord(new Map(std::move(m))); }
+
+  // The word at offset 8 (scalars and pointers), read and written as bytes so that it can
+  // share them with an inline string's.
+  template <typename T>
+  T Word() const {
+    T v;
+    std::memcpy(&v, chars_ + kWordOffset, sizeof v);
+    return v;
+  }
+  template <typename T>
+  void SetWord(T v) {
+    std::memcpy(chars_ + kWordOffset, &v, sizeof v);
+  }
+  // Takes o's contents (16 bytes, whatever they hold) and leaves o null.
+  void TakeFrom(Value& o) {
+    kind_ = o.kind_;
+    size_ = o.size_;
+    std::memcpy(chars_, o.chars_, kInlineChars);
+    o.kind_ = Kind::kNull;
+  }
 
   const Value& Expect(Kind k) const {
     if (kind_ != k) ThrowKindMismatch();
@@ -92,21 +130,18 @@ class Value {
   [[noreturn]] static void ThrowKindMismatch();
   void CopyFrom(const Value& o);
   void Reset() {
-    if (kind_ >= Kind::kString) Free();
+    if (kind_ > Kind::kString || (kind_ == Kind::kString && size_ == kLong)) Free();
     kind_ = Kind::kNull;
   }
   void Free();
 
+  static constexpr size_t kWordOffset = 6;  // chars_ + 6 is byte 8 of the Value
+
   Kind kind_ = Kind::kNull;
-  union {
-    bool b;
-    int64_t i;
-    double d;
-    std::string* s;
-    List* l;
-    Map* m;
-  } u_{.i = 0};
+  uint8_t size_ = 0;  // kString: its size when held in chars_, else kLong
+  char chars_[kInlineChars] = {};
 };
+static_assert(sizeof(Value) == 16);
 
 // Appends `s` as a JSON string literal (with quotes and escapes).
 void AppendJsonString(std::string_view s, std::string* out);

@@ -98,7 +98,7 @@ std::string FaultTarget(const Value& v, size_t max_chars) {
     s = v.as_string();
   } else if (v.is_list()) {
     for (const Value& e : v.as_list())
-      s += (s.empty() ? "" : ",") + (e.is_string() ? e.as_string() : e.ToJson());
+      s += (s.empty() ? "" : ",") + (e.is_string() ? std::string(e.as_string()) : e.ToJson());
   } else {
     s = v.ToJson();
   }

@@ -4,7 +4,7 @@ namespace faultline {
 
 Result<KvModel> KvModel::Make(const ModelOptions& options) {
   if (options.initial.is_null()) return KvModel("");
-  if (options.initial.is_string()) return KvModel(options.initial.as_string());
+  if (options.initial.is_string()) return KvModel(std::string(options.initial.as_string()));
   return Status::InvalidArgument("--initial " + options.initial.ToJson() +
                                  ": the kv model's initial value must be a string");
 }

@@ -67,6 +67,31 @@ TEST(PorcupineEtcdReaderTest, EmptyFileIsAnEmptyHistory) {
   EXPECT_TRUE(ParseOk("\n\n").empty());
 }
 
+// A log of several MB (a parallel reader would cut it into ranges; one was tried and measured
+// slower, bench/README.md): every op, its line, and the first of two errors.
+TEST(PorcupineEtcdReaderTest, LargeLogsKeepLinesAndTheFirstError) {
+  const std::string kLine = "INFO  jepsen.util - 3\t:invoke\t:cas\t[1 2]\n";
+  const size_t kLines = (size_t{9} << 20) / kLine.size();
+  std::string text;
+  const std::string kBlank = std::string(kLine.size() - 1, ' ') + "\n";  // skipped
+  for (size_t i = 0; i < kLines; ++i) text += i % 1000 == 7 ? kBlank : kLine;
+  Result<std::vector<Op>> ops = ParsePorcupineEtcdOps(text, "big.log");
+  ASSERT_TRUE(ops.ok()) << ops.status().message();
+  ASSERT_EQ(ops->size(), kLines - (kLines + 992) / 1000);
+  EXPECT_EQ(ops->back().line, int64_t(kLines));
+  for (size_t i = 1; i < ops->size(); ++i) ASSERT_LT((*ops)[i - 1].line, (*ops)[i].line);
+  // Two bad lines, one in each half: the earlier one is reported.
+  std::string bad = text;
+  const size_t late = kLine.size() * (kLines - 10), early = kLine.size() * (kLines / 3);
+  bad.replace(late, 4, "WARN");
+  bad.replace(early, 4, "WARN");
+  ops = ParsePorcupineEtcdOps(bad, "big.log");
+  ASSERT_FALSE(ops.ok());
+  EXPECT_TRUE(ops.status().message().starts_with("big.log:" + std::to_string(kLines / 3 + 1) +
+                                                 ": line does not start with"))
+      << ops.status().message();
+}
+
 // ---- The 103 fixture logs ----
 
 std::vector<PorcupineFixture> EtcdRows() { return PorcupineFixtures("jepsen/"); }

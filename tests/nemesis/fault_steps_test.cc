@@ -100,7 +100,7 @@ std::vector<Op> RunSchedule(NamesDb& db, std::unique_ptr<Fault> fault) {
   FaultRecorder record = [&](Op op) {
     op.time = Clock::now().time_since_epoch().count();
     db.actions.push_back(std::string(OpTypeName(op.type)) + " " + op.f + " " +
-                         (op.value.is_string() ? op.value.as_string() : op.value.ToJson()));
+                         (op.value.is_string() ? std::string(op.value.as_string()) : op.value.ToJson()));
     ops.push_back(std::move(op));
   };
   schedule.Run(Clock::now() + std::chrono::milliseconds(200), [] { return false; }, record);

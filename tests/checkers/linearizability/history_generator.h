@@ -119,7 +119,7 @@ inline void Generator::Apply(Open* o) {
   } else if (op.f == "write" || op.f == "put") {
     s = op.value;
   } else if (op.f == "append") {
-    s = Value::String(s.as_string() + op.value.as_string());
+    s = Value::String(std::string(s.as_string()) + std::string(op.value.as_string()));
   } else if (op.f == "cas") {
     o->failed = !(s == op.value.as_list()[0]);
     if (!o->failed) s = op.value.as_list()[1];
@@ -177,7 +177,7 @@ inline void Generator::Corrupt() {
                                                                : RegisterValue(true);
     }
   } else if (op.f == "get" && op.type == OpType::kOk) {
-    std::string s = op.value.as_string();
+    std::string s(op.value.as_string());
     if (!s.empty() && Chance(0.5)) {
       s.erase(Pick(s.size()), 1);
     } else {
