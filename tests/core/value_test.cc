@@ -23,7 +23,8 @@ TEST(ValueTest, CopiesAreDeepAndEqual) {
   Value other = Value::Int(3);
   other = copy;
   EXPECT_EQ(other.ToJson(), "{\"a\":1,\"b\":[\"x\",null],\"c\":2.5}");
-  other = other;  // self-assignment keeps the value
+  const Value& same = other;
+  other = same;  // self-assignment keeps the value
   EXPECT_EQ(other, m);
 }
 

@@ -50,7 +50,9 @@ TEST(GrudgeTest, IsolateOneAndIsolatePrimary) {
   ExpectSymmetricAndIrreflexive(*g);
   EXPECT_EQ(Hears(*g, "n3", 5), 1u);
   for (const auto& n : Nodes(5)) {
-    if (n != "n3") EXPECT_EQ(Hears(*g, n, 5), 4u);
+    if (n != "n3") {
+      EXPECT_EQ(Hears(*g, n, 5), 4u);
+    }
   }
   auto one = MakeGrudge("isolate-one", Nodes(3), rng, std::nullopt);
   ASSERT_TRUE(one.ok());
