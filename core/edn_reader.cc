@@ -151,12 +151,18 @@ Value ScalarValue(const EdnScalar& s) {
 // if the history turns out not to be independent).
 enum class Split : uint8_t { kNone, kIntKey, kTextKey };
 
-// The tuple's first element, as the general reader would have read it.
-Value SplitKey(std::string_view text, Split split) {
-  if (split == Split::kTextKey) return Value::String(text);
-  int64_t i = 0;
-  std::from_chars(text.data(), text.data() + text.size(), i);
-  return Value::Int(i);
+// A split tuple put back together as the general reader would have read it: [key second],
+// the key an integer or a string as `split` says.
+Value Tuple(std::string_view key, Split split, Value second) {
+  Value first;
+  if (split == Split::kTextKey) {
+    first = Value::String(key);
+  } else {
+    int64_t i = 0;
+    std::from_chars(key.data(), key.data() + key.size(), i);
+    first = Value::Int(i);
+  }
+  return Value::MakeList(Value::List{std::move(first), std::move(second)});
 }
 
 // Builds an Op from an op map's entries as EdnReader reads them (ParseEdnOps's fast path).
@@ -198,8 +204,7 @@ class OpVisitor final : public EdnMapVisitor {
     if (required_ != 7) return false;  // :process, :type and :f must all be present
     if (split_ != Split::kNone) {
       if (op_->key) {  // an explicit :key: not jepsen.independent, the tuple stays whole
-        Value first = SplitKey(*pair_key_, split_);
-        op_->value = Value::MakeList(Value::List{std::move(first), std::move(op_->value)});
+        op_->value = Tuple(*pair_key_, split_, std::move(op_->value));
         split_ = Split::kNone;
       } else {
         op_->key = pair_key_;
@@ -298,8 +303,7 @@ std::vector<Op> Resolve(ReadOps read) {
     Op& op = read.ops[i];
     const bool split = read.split[i] != Split::kNone;
     if (split && (!independent || op.is_nemesis())) {
-      Value first = SplitKey(*op.key, read.split[i]);
-      op.value = Value::MakeList(Value::List{std::move(first), std::move(op.value)});
+      op.value = Tuple(*op.key, read.split[i], std::move(op.value));
       op.key.reset();
     } else if (!split && independent && !op.is_nemesis()) {
       Value::List pair = std::move(op.value).TakeList();

@@ -42,7 +42,7 @@ void Value::CopyFrom(const Value& o) {
   }
   kind_ = o.kind_;
   size_ = o.size_;
-  if (o.kind_ == Kind::kString || o.kind_ < Kind::kString) {
+  if (o.kind_ <= Kind::kString) {
     std::memcpy(chars_, o.chars_, kInlineChars);  // a short string's bytes, or a scalar
   }
 }
