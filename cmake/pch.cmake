@@ -31,17 +31,6 @@ set(FAULTLINE_PCH_HEADERS
     <fstream> <functional> <map> <memory> <mutex> <optional> <set> <sstream> <string>
     <string_view> <thread> <unordered_map> <utility> <vector> <nlohmann/json.hpp>)
 
-# Every target defined in `dir` and below.
-function(faultline_targets_below dir out)
-  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
-  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
-  foreach(subdir IN LISTS subdirs)
-    faultline_targets_below(${subdir} below)
-    list(APPEND targets ${below})
-  endforeach()
-  set(${out} ${targets} PARENT_SCOPE)
-endfunction()
-
 function(faultline_precompile_headers)
   if(NOT FAULTLINE_PCH)
     return()
