@@ -102,6 +102,15 @@ Status ValidateSupport(const TestSpec& s, const DbPart& db) {
 
 }  // namespace
 
+const char* ExpectName(Expect e) {
+  switch (e) {
+    case Expect::kSafe: return "safe";
+    case Expect::kUnsafe: return "unsafe";
+    case Expect::kNoPromise: return "no-promise";
+  }
+  return "safe";
+}
+
 std::string NameList(const std::vector<std::string>& names, const char* last) {
   std::string s;
   for (size_t i = 0; i < names.size(); ++i) {

@@ -49,6 +49,20 @@ Result<std::unique_ptr<Db>> AsDb(Result<std::unique_ptr<T>> started) {
   return std::unique_ptr<Db>(std::move(started).value());
 }
 
+// What a database promises for a run's settings (its documentation's word, never what a test
+// wants to see), which a sweep sets beside what the runs observe (docs/sweep.md).
+enum class Expect {
+  kSafe,       // promised: every checker of the workload should find the history valid
+  kUnsafe,     // not promised, and these faults can show it: a run should catch a violation
+  kNoPromise,  // not promised, but these faults may not show it: either verdict is expected
+};
+struct Prediction {
+  Expect expect = Expect::kSafe;
+  std::string why;  // one sentence, naming the documented promise or the missing one
+};
+// "safe", "unsafe", "no-promise" (sweep.json's words).
+const char* ExpectName(Expect e);
+
 struct DbPart {
   std::string name, description;
   std::vector<OptionSpec> options;
@@ -63,6 +77,9 @@ struct DbPart {
   // the results index ("builtin · quorum replication (r 2, w majority)", "external: mydb").
   // Without it the label is its name.
   std::function<std::string(const nlohmann::json& options)> label;
+  // Optional: what the database promises for this run (its safety settings, the workload and
+  // the faults). Without it a sweep shows the prediction as undeclared and assumes safety.
+  std::function<Prediction(const TestSpec& test)> predict;
 };
 
 struct WorkloadPart {
