@@ -9,5 +9,6 @@ namespace faultline {
 extern const std::string_view kReportCss;  // assets/report.css
 extern const std::string_view kReportJs;   // assets/*.js, concatenated in one function scope
 extern const std::string_view kIndexCss;   // assets/index.css
+extern const std::string_view kSweepCss;   // assets/sweep.css
 
 }  // namespace faultline
