@@ -11,9 +11,11 @@
 
 #include "report/assets.h"
 #include "report/html.h"
+#include "report/json_fields.h"
 #include "report/redact.h"
-#include "report/test_facts.h"
 #include "report/run_data.h"
+#include "report/sweep_report.h"
+#include "report/test_facts.h"
 
 namespace faultline {
 namespace fs = std::filesystem;
@@ -28,6 +30,32 @@ nlohmann::json ReadJsonOrNull(const fs::path& p) {
 bool IsRunDir(const fs::path& dir) {
   std::error_code ec;
   return fs::exists(dir / "test.json", ec) || fs::exists(dir / "results.json", ec);
+}
+
+bool IsSweepDir(const fs::path& dir) {
+  std::error_code ec;
+  return fs::exists(dir / "sweep.json", ec);
+}
+
+// The folders one or two levels under `root` for which `is_one` holds; a folder that is one is
+// not looked into, nor is anything deeper (a sweep's runs). Symlinks (results/latest) are
+// skipped.
+std::vector<fs::path> FindFolders(const fs::path& root, bool (*is_one)(const fs::path&)) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const auto& top : fs::directory_iterator(root, ec)) {
+    if (top.is_symlink() || !top.is_directory()) continue;
+    if (is_one(top.path())) {
+      found.push_back(top.path());
+      continue;
+    }
+    std::error_code ec2;
+    for (const auto& sub : fs::directory_iterator(top.path(), ec2)) {
+      if (!sub.is_symlink() && sub.is_directory() && is_one(sub.path()))
+        found.push_back(sub.path());
+    }
+  }
+  return found;
 }
 
 std::string MTime(const fs::path& p) {
@@ -94,29 +122,69 @@ std::string RowHtml(const RunSummary& r) {
          EscapeHtml(r.rel_dir) + "</span></td></tr>";
 }
 
+SweepListing ListSweep(const fs::path& root, const fs::path& dir) {
+  SweepListing l;
+  l.rel_dir = fs::relative(dir, root).generic_string();
+  std::error_code ec;
+  l.has_page = fs::exists(dir / "sweep.html", ec);
+  auto sweep = ReadSweepJson(dir.string());
+  if (!sweep.ok()) l.error = sweep.status().message();
+  const nlohmann::json& j = sweep.ok() ? *sweep : nlohmann::json::object();
+  l.name = TextField(j, "name");
+  if (l.name.empty())
+    l.name =
+        dir.parent_path() == root ? dir.filename().string() : dir.parent_path().filename().string();
+  l.time = RunTimeFromDirName(dir.filename().string());
+  if (l.time.empty()) l.time = TextField(j, "started");
+  if (l.time.empty()) l.time = MTime(dir);
+  for (const nlohmann::json& cell : ArrayField(j, "cells")) {
+    ++l.cells;
+    l.surprises += TextField(cell, "outcome").rfind("surprise-", 0) == 0;
+  }
+  return l;
+}
+
+std::string SweepRowHtml(const SweepListing& l) {
+  const std::string target = l.rel_dir + (l.has_page ? "/sweep.html" : "/sweep.json");
+  return "<tr class=\"sweep\"><td>" + EscapeHtml(l.time) + "</td><td>" + EscapeHtml(l.name) +
+         "</td><td class=\"num\">" + GroupDigits(l.cells) + "</td><td class=\"num" +
+         (l.surprises > 0 ? " surprises" : "") + "\">" + GroupDigits(l.surprises) +
+         "</td><td><a href=\"" + EscapeHtml(target) + "\">" +
+         (l.has_page ? "sweep" : "sweep.json") + "</a> <span class=\"dir\">" +
+         EscapeHtml(l.rel_dir) + "</span>" +
+         (l.error.empty() ? "" : " <span class=\"error\">" + EscapeHtml(l.error) + "</span>") +
+         "</td></tr>";
+}
+
+std::string SweepsHtml(std::vector<SweepListing> sweeps) {
+  if (sweeps.empty()) return "";
+  std::sort(sweeps.begin(), sweeps.end(), [](const SweepListing& a, const SweepListing& b) {
+    return std::tie(a.time, a.rel_dir) > std::tie(b.time, b.rel_dir);
+  });
+  std::string h =
+      "<h2>Sweeps</h2><table class=\"sweeps\"><thead><tr><th>time</th><th>sweep</th>"
+      "<th>cells</th><th>surprises</th><th>page</th></tr></thead><tbody>";
+  for (const SweepListing& l : sweeps) h += SweepRowHtml(l);
+  return h + "</tbody></table><h2>Runs</h2>";
+}
+
 }  // namespace
 
 std::vector<RunSummary> ScanRuns(const std::string& root_dir) {
   std::vector<RunSummary> runs;
-  const fs::path root(root_dir);
-  std::error_code ec;
-  for (const auto& top : fs::directory_iterator(root, ec)) {
-    if (top.is_symlink() || !top.is_directory()) continue;
-    if (IsRunDir(top.path())) {
-      runs.push_back(Summarise(root, top.path()));
-      continue;
-    }
-    std::error_code ec2;
-    for (const auto& run : fs::directory_iterator(top.path(), ec2)) {
-      if (!run.is_symlink() && run.is_directory() && IsRunDir(run.path())) {
-        runs.push_back(Summarise(root, run.path()));
-      }
-    }
-  }
+  for (const fs::path& dir : FindFolders(root_dir, IsRunDir))
+    runs.push_back(Summarise(root_dir, dir));
   return runs;
 }
 
-std::string RenderIndex(std::vector<RunSummary> runs) {
+std::vector<SweepListing> ScanSweeps(const std::string& root_dir) {
+  std::vector<SweepListing> sweeps;
+  for (const fs::path& dir : FindFolders(root_dir, IsSweepDir))
+    sweeps.push_back(ListSweep(root_dir, dir));
+  return sweeps;
+}
+
+std::string RenderIndex(std::vector<RunSummary> runs, std::vector<SweepListing> sweeps) {
   std::sort(runs.begin(), runs.end(), [](const RunSummary& a, const RunSummary& b) {
     return std::tie(a.time, a.rel_dir) > std::tie(b.time, b.rel_dir);
   });
@@ -130,8 +198,10 @@ std::string RenderIndex(std::vector<RunSummary> runs) {
       std::string(kIndexCss) +
       "</style></head><body><header class=\"banner\"><h1>faultline results</h1><div "
       "class=\"run-id\">" +
-      GroupDigits(int64_t(runs.size())) + " runs · " + GroupDigits(int64_t(invalid)) +
-      " invalid</div></header><main>";
+      GroupDigits(int64_t(runs.size())) + " runs · " + GroupDigits(int64_t(invalid)) + " invalid" +
+      (sweeps.empty() ? "" : " · " + GroupDigits(int64_t(sweeps.size())) + " sweeps") +
+      "</div></header><main>";
+  h += SweepsHtml(std::move(sweeps));
   h += "<table class=\"runs\"><thead><tr><th>time</th><th>test</th><th>database</th><th>workload"
        "</th><th>nemesis</th><th>duration</th><th>verdict</th><th>report</th></tr></thead><tbody>";
   for (const auto& r : runs) h += RowHtml(r);

@@ -24,7 +24,7 @@ Result<std::string> WriteResultsIndex(const std::string& results_root) {
     return Status::InvalidInput(results_root + ": not a directory");
   }
   const std::string path = (std::filesystem::path(results_root) / "index.html").string();
-  if (Status s = WriteFileAtomically(path, RenderIndex(ScanRuns(results_root))); !s.ok()) return s;
+  if (Status s = WriteFileAtomically(path, RenderIndex(ScanRuns(results_root), ScanSweeps(results_root))); !s.ok()) return s;
   return path;
 }
 

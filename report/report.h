@@ -17,8 +17,9 @@ Result<std::string> WriteReport(const std::string& run_dir, const ReportOptions&
 
 // Rewrites RESULTS_ROOT/index.html: every run folder under it (RESULTS_ROOT/<test>/<time>/,
 // or RESULTS_ROOT/<dir>/ from `faultline check --out`), newest first, with its time, test
-// name, database, workload, nemesis, duration, verdict and a link to its report. Returns the
-// index's path.
+// name, database, workload, nemesis, duration, verdict and a link to its report; above them
+// every sweep folder (RESULTS_ROOT/<name>-sweep/<time>/, docs/sweep.md) with its cells,
+// surprises and a link to its sweep.html. Returns the index's path.
 Result<std::string> WriteResultsIndex(const std::string& results_root);
 
 }  // namespace faultline

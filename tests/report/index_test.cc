@@ -75,6 +75,43 @@ TEST(ResultsIndex, LabelsEachRunWithItsDatabasesOwnLabel) {
   EXPECT_NE(html.find("<td>builtin (primary)</td>"), std::string::npos);
 }
 
+// A sweep folder is listed as a sweep; its runs, deeper inside it, are not listed as runs.
+TEST(ResultsIndex, ListsSweepsBesideRunsButNotTheirRuns) {
+  TempDir root;
+  const fs::path r(root.path());
+  WriteFile(r / "register/20261121T235408/test.json", R"({"name":"register"})");
+  const fs::path sweep = r / "register-sweep/20261207T163000";
+  WriteFile(sweep / "sweep.json",
+            R"({"format":1,"name":"<b>reg</b>-sweep","started":"2026-12-07 16:30:00","cells":[
+                {"id":"c-1","outcome":"surprise-invalid"},{"id":"c-2","outcome":"as-predicted"},
+                {"id":"c-3","outcome":"surprise-never-caught"}]})");
+  WriteFile(sweep / "sweep.html", "<html></html>");
+  WriteFile(sweep / "runs/c-1-s1/20261207T163001/test.json", R"({"name":"c-1"})");
+  WriteFile(sweep / "runs/c-1-s1/20261207T163001/results.json", R"({"verdict":"invalid"})");
+  WriteFile(r / "old-sweep/20261201T000000/sweep.json", R"({"format":9})");  // unreadable
+  fs::create_directory_symlink(sweep, r / "register-sweep-latest");
+
+  EXPECT_EQ(ScanRuns(root.path()).size(), 1u);
+  const auto sweeps = ScanSweeps(root.path());
+  ASSERT_EQ(sweeps.size(), 2u);
+  auto written = WriteResultsIndex(root.path());
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  std::ifstream in(*written);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<h2>Sweeps</h2>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td>2026-12-07 16:30:00</td><td>&lt;b&gt;reg&lt;/b&gt;-sweep</td><td "
+                      "class=\"num\">3</td><td class=\"num surprises\">2</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("href=\"register-sweep/20261207T163000/sweep.html\""), std::string::npos);
+  // The unreadable one is listed with why, linked to its sweep.json.
+  EXPECT_NE(html.find("href=\"old-sweep/20261201T000000/sweep.json\""), std::string::npos);
+  EXPECT_NE(html.find("got format 9"), std::string::npos);
+  EXPECT_NE(html.find("1 runs · 0 invalid · 2 sweeps"), std::string::npos);
+  EXPECT_EQ(html.find("c-1-s1"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+}
+
 TEST(ResultsIndex, RefusesAMissingRoot) {
   EXPECT_FALSE(WriteResultsIndex("/nonexistent/faultline-results").ok());
 }
