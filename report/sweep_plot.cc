@@ -13,7 +13,7 @@ namespace {
 
 // The drawing area inside the SVG, in px.
 constexpr double kWidth = 520, kHeight = 280;
-constexpr double kLeft = 58, kRight = 14, kTop = 12, kBottom = 42;
+constexpr double kLeft = 58, kRight = 30, kTop = 12, kBottom = 42;  // room for tick labels
 
 struct Dot {
   double x = 0, fraction_invalid = 0;
@@ -36,8 +36,10 @@ double NiceCeiling(double v) {
   return 10 * magnitude;
 }
 
+// Whole numbers grouped ("2,500"); a quarter of a round top may need a decimal ("12.5").
 std::string TickLabel(double v, double top) {
-  return top >= 10 ? GroupDigits(std::llround(v)) : Fixed(v, top >= 1 ? 1 : 3);
+  if (top >= 10 && v == std::round(v)) return GroupDigits(std::llround(v));
+  return Fixed(v, top >= 1 ? 1 : 3);
 }
 
 std::string CellName(const nlohmann::json& cell) {
@@ -91,7 +93,7 @@ std::string DotSvg(const Dot& d, double x_top) {
   return "<circle class=\"" + EscapeHtml(d.outcome) + "\" cx=\"" + Fixed(cx, 1) + "\" cy=\"" +
          Fixed(cy, 1) + "\" r=\"6\"><title>" + EscapeHtml(d.name) + ": " +
          Fixed(100 * d.fraction_invalid, 0) + "% of runs invalid, " +
-         EscapeHtml(TickLabel(d.x, std::max(d.x, 10.0))) + " (" + EscapeHtml(d.outcome) +
+         EscapeHtml(d.x >= 100 ? GroupDigits(std::llround(d.x)) : Fixed(d.x, 2)) + " (" + EscapeHtml(d.outcome) +
          ")</title></circle>";
 }
 
