@@ -13,50 +13,9 @@ set -uo pipefail
 FAULTLINE=${1:?usage: browser_test.sh FAULTLINE MAKE_REPORT_FIXTURE}
 FIXTURE=${2:?usage: browser_test.sh FAULTLINE MAKE_REPORT_FIXTURE}
 HERE=$(cd "$(dirname "$0")" && pwd)
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-if [[ -z $CHROMIUM ]]; then
-  echo "SKIP: chromium is not installed (scripts/setup.sh installs it)"
-  exit 77
-fi
-ROOT=$(mktemp -d /tmp/faultline-browser.XXXXXX)
-BROWSER_PID=
-cleanup() {
-  # Chromium runs in its own process group (setsid): end that group if it is still there.
-  if [[ -n $BROWSER_PID ]] && kill -0 "$BROWSER_PID" 2>/dev/null; then kill -KILL -- "-$BROWSER_PID" 2>/dev/null; fi
-  rm -rf "$ROOT"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=chromium.sh
+source "$HERE/chromium.sh"
 SECRET=fixture-secret-hunter2
-
-# chromium_run OUT_BASE URL ACTION…: one headless Chromium, killed after 90 s.
-chromium_run() {
-  local out=$1 url=$2; shift 2
-  local profile; profile=$(mktemp -d "$ROOT/profile.XXXXXX")
-  setsid "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --disable-dev-shm-usage --user-data-dir="$profile" --enable-logging=stderr --v=0 \
-    --window-size=1280,2200 --hide-scrollbars "$@" "$url" >"$out.out" 2>"$out.err" &
-  BROWSER_PID=$!
-  for _ in $(seq 1 900); do
-    kill -0 "$BROWSER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$BROWSER_PID" 2>/dev/null; then
-    kill -KILL -- "-$BROWSER_PID" 2>/dev/null
-    wait "$BROWSER_PID" 2>/dev/null
-    BROWSER_PID=
-    fail "chromium did not finish within 90 s on $url"
-  fi
-  wait "$BROWSER_PID"
-  local code=$?
-  BROWSER_PID=
-  [[ $code -eq 0 ]] || { cat "$out.err" >&2; fail "chromium exited $code on $url"; }
-  # Console messages of the page are logged as …:CONSOLE(line)] "…"; any error fails.
-  if grep -E 'CONSOLE|Uncaught|Content Security Policy' "$out.err" >&2; then
-    fail "console output from $url (above)"
-  fi
-}
 
 # check_page NAME FILE EXPECT…: DOM dump and screenshot of FILE; each EXPECT is a fixed
 # string the DOM must contain.
@@ -70,14 +29,7 @@ check_page() {
     grep -qF -- "$want" "$dom" || fail "$name: the DOM lacks: $want"
   done
   grep -qF "$SECRET" "$dom" "$file" && fail "$name: the secret option is shown"
-  [[ -s $base.png ]] || fail "$name: no screenshot"
-  if command -v python3 >/dev/null; then
-    read -r size colours < <(python3 "$HERE/png_colours.py" "$base.png") || fail "$name: unreadable screenshot"
-    [[ $colours -ge 12 ]] || fail "$name: the screenshot ($size) is blank: $colours colours"
-    echo "$name: $size screenshot, $colours colours"
-  else
-    [[ $(stat -c %s "$base.png") -gt 30000 ]] || fail "$name: the screenshot is suspiciously small (blank?)"
-  fi
+  check_screenshot "$name" "$base.png"
   if [[ -n ${REPORT_SCREENSHOTS:-} ]]; then
     mkdir -p "$REPORT_SCREENSHOTS" && cp "$base.png" "$REPORT_SCREENSHOTS/$name.png"
   fi
