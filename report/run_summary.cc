@@ -180,9 +180,8 @@ class AnomalyTally {
 };
 
 // When the earliest of `ops` was invoked, in seconds since the run began; nullopt when none
-// is a line of `h` or the history has no times.
+// is a line of `h`. REQUIRES: `h` has real times (ChooseTimeAxis), checked once per run.
 std::optional<double> InvokedAt(const History& h, const std::vector<int64_t>& ops) {
-  if (!ChooseTimeAxis(h).real_time) return std::nullopt;
   std::optional<int64_t> first;
   for (int64_t i : ops) {
     if (i < 0 || i >= int64_t(h.size())) continue;
@@ -194,11 +193,12 @@ std::optional<double> InvokedAt(const History& h, const std::vector<int64_t>& op
 
 AnomalyTally RunAnomalies(const RunData& run) {
   AnomalyTally tally;
+  const bool timed = ChooseTimeAxis(run.history).real_time;
   for (const auto& [checker, detail] : ObjectField(run.results, "checkers").items()) {
     const CheckerFindings found = FindingsOf(detail);
     for (const Finding& f : found.listed) {
       tally.Add(checker, f.kind, 1, Clip(f.example, kMaxExampleChars),
-                InvokedAt(run.history, f.ops));
+                timed ? InvokedAt(run.history, f.ops) : std::nullopt);
     }
     if (found.unlisted > 0) {
       tally.Add(checker, "unlisted", found.unlisted,

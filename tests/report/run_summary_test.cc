@@ -141,6 +141,29 @@ TEST(SummarizeRun, CallsARunWithoutResultsIncomplete) {
   EXPECT_EQ((*s)["faults"][0]["count"], 2);
 }
 
+// A history without times (Porcupine and some EDN histories) gives no times, not zeros.
+TEST(SummarizeRun, GivesNoTimesForAHistoryWithout) {
+  TempDir root;
+  const fs::path dir = fs::path(root.path()) / "untimed";
+  WriteFile(dir / "history.jsonl",
+            R"({"process":0,"type":"invoke","f":"write","value":1}
+{"process":0,"type":"ok","f":"write","value":1}
+{"process":"nemesis","type":"info","f":"kill","value":"n1"}
+{"process":1,"type":"invoke","f":"read","value":null}
+{"process":1,"type":"ok","f":"read","value":0}
+)");
+  WriteFile(dir / "results.json", R"({"verdict":"invalid","checkers":{"causal":{"checker":"causal",
+    "verdict":"invalid","violations":[{"name":"unwritten-value","op_indices":[3],
+    "explanation":"p1 read 0"}]}}})");
+  auto s = SummarizeRun(dir.string());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ((*s)["anomalies"][0]["kind"], "unwritten-value");
+  EXPECT_TRUE((*s)["anomalies"][0]["at_s"].is_null());
+  EXPECT_TRUE((*s)["first_anomaly_s"].is_null());
+  EXPECT_EQ((*s)["faults"],
+            json::parse(R"([{"f":"kill","count":1,"seconds":null,"could_not_act":0}])"));
+}
+
 TEST(SummarizeRun, FailsNamingAFolderWithoutAHistory) {
   TempDir root;
   WriteFile(fs::path(root.path()) / "empty/test.json", "{}");
