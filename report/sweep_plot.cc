@@ -93,8 +93,8 @@ std::string DotSvg(const Dot& d, double x_top) {
   return "<circle class=\"" + EscapeHtml(d.outcome) + "\" cx=\"" + Fixed(cx, 1) + "\" cy=\"" +
          Fixed(cy, 1) + "\" r=\"6\"><title>" + EscapeHtml(d.name) + ": " +
          Fixed(100 * d.fraction_invalid, 0) + "% of runs invalid, " +
-         EscapeHtml(d.x >= 100 ? GroupDigits(std::llround(d.x)) : Fixed(d.x, 2)) + " (" + EscapeHtml(d.outcome) +
-         ")</title></circle>";
+         EscapeHtml(d.x >= 100 ? GroupDigits(std::llround(d.x)) : Fixed(d.x, 2)) + " (" +
+         EscapeHtml(d.outcome) + ")</title></circle>";
 }
 
 }  // namespace
