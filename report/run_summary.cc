@@ -8,6 +8,7 @@
 
 #include "checkers/stats/stats.h"
 #include "report/faults.h"
+#include "report/html.h"
 #include "report/json_fields.h"
 #include "report/op_columns.h"
 #include "report/run_data.h"
@@ -202,7 +203,7 @@ AnomalyTally RunAnomalies(const RunData& run) {
     }
     if (found.unlisted > 0) {
       tally.Add(checker, "unlisted", found.unlisted,
-                std::to_string(found.unlisted) + " more the checker counted but did not list",
+                GroupDigits(found.unlisted) + " more the checker counted but did not list",
                 std::nullopt);
     }
   }

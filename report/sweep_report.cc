@@ -77,7 +77,10 @@ std::string ReportPath(const json& run) {
   return dir.empty() ? "" : dir + "/report.html";
 }
 
-std::string Seconds(std::optional<double> s) { return s ? HumanSeconds(*s) : "—"; }
+std::string Seconds(std::optional<double> s) {
+  if (!s) return "—";
+  return *s == 0 ? "0 s" : HumanSeconds(*s);  // not "0 µs": none at all, not a short time
+}
 
 std::string Rate(std::optional<double> r) {
   if (!r) return "—";
@@ -349,11 +352,10 @@ std::string CellDetails(const json& cell, const ReportExists& report_exists) {
            "<b>" + H(Words(outcome)) + "</b> (" + H(Tally(cell)) + ")" + SurpriseBadge(cell));
   s += Row("note", H(TextField(cell, "note")));
   s += Row("runs", RunsTable(cell, report_exists));
-  s += Row("availability",
-           H(Percent(NumberField(summary, "availability"))) + " of attempted ops ok (median)");
-  s += Row("throughput", H(Rate(NumberField(summary, "ok_per_second"))) + " (median)");
+  s += Row("availability", H(Percent(NumberField(summary, "availability"))));
+  s += Row("throughput", H(Rate(NumberField(summary, "ok_per_second"))));
   s += Row("latency", "p50 " + H(Millis(NumberField(summary, "p50_ms"))) + ", p99 " +
-                          H(Millis(NumberField(summary, "p99_ms"))) + " (medians)");
+                          H(Millis(NumberField(summary, "p99_ms"))));
   s += Row("first anomaly",
            H(Seconds(NumberField(summary, "first_anomaly_s"))) +
                (HasField(summary, "first_anomaly_s") && !summary["first_anomaly_s"].is_null()
@@ -365,7 +367,10 @@ std::string CellDetails(const json& cell, const ReportExists& report_exists) {
 }
 
 std::string DetailsHtml(const json& cells, const ReportExists& report_exists) {
-  std::string s = "<section id=\"details-section\"><h2>Cells</h2>";
+  std::string s =
+      "<section id=\"details-section\"><h2>Cells</h2><p class=\"legend\">Availability (ok of "
+      "the client ops that completed), throughput and latency are medians over a cell's runs; "
+      "counts are sums; times are seconds into a run.</p>";
   for (const json& cell : cells) s += CellDetails(cell, report_exists);
   return s + "</section>";
 }
