@@ -16,6 +16,7 @@ inline constexpr int kExitSetupFailed = 4;
 
 int RunCheck(const std::vector<std::string>& args);
 int RunTest(const std::vector<std::string>& args);
+int RunSweep(const std::vector<std::string>& args);
 int RunList(const std::vector<std::string>& args);
 int RunAnalyze(const std::vector<std::string>& args);
 int RunReportCommand(const std::vector<std::string>& args);

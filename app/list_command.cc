@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "app/commands.h"
-#include "app/test_flags.h"
+#include "harness/test_flags.h"
 #include "harness/registry.h"
 
 namespace faultline {

@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "check") return faultline::RunCheck(args);
   if (command == "report") return faultline::RunReportCommand(args);
-  if (command == "test" || command == "list" || command == "analyze" || command == "cluster") {
+  if (command == "test" || command == "sweep" || command == "list" || command == "analyze" ||
+      command == "cluster") {
     return faultline::ExecRunCommand(argc, argv);
   }
   std::cerr << "faultline: unknown command \"" << command << "\"\n\n" << faultline::kUsage;

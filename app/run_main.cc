@@ -1,5 +1,5 @@
 // faultline-run: the commands of faultline that drive databases or rebuild a test's parts
-// (test, list, cluster, analyze). `faultline` hands these over to it (run_exec.h); run directly,
+// (test, sweep, list, cluster, analyze). `faultline` hands these over to it (run_exec.h); run directly,
 // it takes the same arguments (`faultline-run test …`).
 #include <sys/stat.h>
 
@@ -19,9 +19,10 @@ int main(int argc, char** argv) {
   faultline::RegisterAllParts(faultline::Registry::Global());
   if (command == "list") return faultline::RunList(args);
   if (command == "test") return faultline::RunTest(args);
+  if (command == "sweep") return faultline::RunSweep(args);
   if (command == "analyze") return faultline::RunAnalyze(args);
   if (command == "cluster") return faultline::RunClusterCommand(args);
-  std::cerr << "faultline-run runs faultline's test, list, analyze and cluster commands; use "
+  std::cerr << "faultline-run runs faultline's test, sweep, list, analyze and cluster commands; use "
                "faultline for the others.\n\n"
             << faultline::kUsage;
   return faultline::kExitBadInput;

@@ -8,7 +8,7 @@
 
 #include "app/assemble.h"
 #include "app/commands.h"
-#include "app/test_flags.h"
+#include "harness/test_flags.h"
 #include "harness/interrupt.h"
 #include "harness/results_store.h"
 #include "harness/run.h"

@@ -7,6 +7,8 @@ inline constexpr const char* kUsage = R"(usage: faultline <command> [options]
 
 commands:
   test            run a workload against a database, check it, store the run under results/
+  sweep           run tests over a grid of safety settings × faults × seeds and set what
+                  each configuration showed beside what the database promises (sweep.html)
   list            every database, workload, fault and checker, with their options
   check PATH...   check recorded histories (faultline JSON Lines, Jepsen EDN, Porcupine logs);
                   a directory stands for the history files in it

@@ -111,6 +111,15 @@ const char* ExpectName(Expect e) {
   return "safe";
 }
 
+bool HasFault(const TestSpec& test, std::initializer_list<std::string_view> kinds) {
+  for (const std::string& f : test.nemesis.faults) {
+    for (std::string_view k : kinds) {
+      if (std::string_view(f).substr(0, k.size()) == k) return true;
+    }
+  }
+  return false;
+}
+
 std::string NameList(const std::vector<std::string>& names, const char* last) {
   std::string s;
   for (size_t i = 0; i < names.size(); ++i) {

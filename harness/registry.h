@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "control/cluster.h"
@@ -62,6 +63,9 @@ struct Prediction {
 };
 // "safe", "unsafe", "no-promise" (sweep.json's words).
 const char* ExpectName(Expect e);
+// True when the run's --nemesis has a fault whose name begins with one of `kinds` ("kill"
+// matches kill and kill-primary; "partition" every partition shape): what a prediction asks.
+bool HasFault(const TestSpec& test, std::initializer_list<std::string_view> kinds);
 
 struct DbPart {
   std::string name, description;

@@ -18,6 +18,21 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
 
 }  // namespace
 
+// etcd's API guarantees: writes and default (linearizable) reads go through a Raft quorum;
+// serializable reads are answered from the member's own state, current or not.
+Prediction Predict(const TestSpec& s) {
+  if (OptString(s.db.options, "read_consistency") == "linearizable") {
+    return {Expect::kSafe, "etcd documents linearizable reads and writes: both go through a Raft "
+                           "quorum (pre-vote changes elections, not safety)"};
+  }
+  if (s.nemesis.faults.empty()) {
+    return {Expect::kNoPromise, "serializable reads come from the member's own state, which "
+                                "may lag the leader; without faults the lag is brief"};
+  }
+  return {Expect::kUnsafe, "serializable reads come from the member's own state without a "
+                           "quorum: a member cut off, paused or restarted answers stale values"};
+}
+
 DbPart EtcdDbPart() {
   DbPart p;
   p.name = "etcd";
@@ -41,6 +56,7 @@ DbPart EtcdDbPart() {
   p.supports.primary = true;
   p.supports.why_no_clock = kEtcdNoClockFaults;
   p.make = Make;
+  p.predict = Predict;
   return p;
 }
 

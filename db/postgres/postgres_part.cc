@@ -35,6 +35,39 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   return AsDb(PostgresDb::Start(o, c.log));
 }
 
+// What PostgreSQL documents for these settings (db/postgres/README.md, "Flags and what they
+// guarantee").
+Prediction Predict(const TestSpec& s) {
+  const nlohmann::json& o = s.db.options;
+  const bool async_commit = OptString(o, "synchronous_commit") == "off";
+  if (s.workload.name == "bank") {
+    if (OptString(o, "bank_read") == "split" && OptString(o, "isolation") == "read-committed") {
+      return {Expect::kUnsafe, "at read committed every statement takes a new snapshot, so a "
+                               "read of one account at a time can straddle a transfer (read "
+                               "skew) and see a total that never existed"};
+    }
+    return {Expect::kSafe, "a transfer moves money in one statement under row locks, and a read "
+                           "is one snapshot (one statement, or repeatable read and stronger)"};
+  }
+  if (OptString(o, "read_from") == "replicas") {
+    return {s.nemesis.faults.empty() ? Expect::kNoPromise : Expect::kUnsafe,
+            "standbys apply the primary's WAL after the commit was acknowledged (even "
+            "synchronous_commit on waits for a flush, not for replay), so replica reads can be "
+            "stale"};
+  }
+  if (async_commit && HasFault(s, {"kill"})) {
+    return {Expect::kUnsafe, "synchronous_commit off acknowledges a commit before its WAL is "
+                             "flushed: a killed primary loses acknowledged writes"};
+  }
+  if (async_commit && OptBool(o, "failover") && HasFault(s, {"pause"})) {
+    return {Expect::kUnsafe, "with synchronous_commit off standbys may lack acknowledged "
+                             "commits when one of them is promoted"};
+  }
+  return {Expect::kSafe, "one primary serves every read and write, and an acknowledged commit "
+                         "is durable on it (with --failover, on a majority, from which the most "
+                         "advanced replica is promoted)"};
+}
+
 }  // namespace
 
 DbPart PostgresDbPart() {
@@ -52,7 +85,8 @@ DbPart PostgresDbPart() {
        .help = "the transactions' isolation level", .safety = true},
       {.flag = "bank-read", .default_value = "together", .choices = {"together", "split"},
        .help = "bank: together (one SELECT of every balance) or split (one SELECT per account, "
-               "in one transaction: read skew under read-committed)"},
+               "in one transaction: read skew under read-committed)",
+       .safety = true},
       {.flag = "failover", .type = OptionType::kBool,
        .help = "promote the most advanced replica when the primary stops answering",
        .safety = true},
@@ -68,6 +102,7 @@ DbPart PostgresDbPart() {
   p.supports.primary = true;
   p.validate = Validate;
   p.make = Make;
+  p.predict = Predict;
   return p;
 }
 

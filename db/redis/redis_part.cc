@@ -25,6 +25,23 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   return AsDb(RedisDb::Start(o, c.log));
 }
 
+// Redis replicates asynchronously and Sentinel promotes a replica when the primary seems down;
+// Redis documents that WAIT does not make it strongly consistent (db/redis/README.md).
+Prediction Predict(const TestSpec& s) {
+  const bool wait = OptInt(s.db.options, "redis_wait") > 0;
+  if (!HasFault(s, {"kill", "pause", "partition"})) {
+    return {Expect::kNoPromise, "without a failover every op goes to the one primary; Redis "
+                                "promises no consistency across a failover, and none happens "
+                                "here"};
+  }
+  return {Expect::kUnsafe,
+          std::string("replication is asynchronous and Sentinel may promote a replica that "
+                      "lacks acknowledged writes") +
+              (wait ? "; WAIT narrows the window but, as Redis documents, does not make the "
+                      "store strongly consistent"
+                    : "")};
+}
+
 }  // namespace
 
 DbPart RedisDbPart() {
@@ -44,6 +61,7 @@ DbPart RedisDbPart() {
   p.supports.primary = true;
   p.validate = Validate;
   p.make = Make;
+  p.predict = Predict;
   return p;
 }
 

@@ -1,14 +1,14 @@
 // The command line of `faultline test` through the real registry: each part's options reach
 // it, a flag of an unselected part is refused naming its owner, each database's own checks,
 // test.json both ways (and an old, flat test.json still loads).
-#include "app/test_flags.h"
+#include "harness/test_flags.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "app/assemble.h"
+#include "tests/app/all_parts.h"
 #include "tests/app/help_text.h"
 
 namespace faultline {
@@ -16,14 +16,7 @@ namespace {
 
 using testing::Unwrapped;
 
-const Registry& Parts() {
-  static const Registry* r = [] {
-    auto* registry = new Registry;
-    RegisterAllParts(*registry);
-    return registry;
-  }();
-  return *r;
-}
+const Registry& Parts() { return AllParts(); }
 
 Result<TestSpec> Parse(std::vector<std::string> args) {
   TestSpec spec;

@@ -1,4 +1,4 @@
-#include "app/test_flags.h"
+#include "harness/test_flags.h"
 
 #include <boost/program_options.hpp>
 
