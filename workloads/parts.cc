@@ -14,11 +14,14 @@ WorkloadPart RegisterPart() {
   p.name = "register";
   p.description = "read, write and cas on independent keys (a fresh key every --ops-per-key ops)";
   p.options = {{.flag = "ops-per-key", .type = OptionType::kInt, .default_value = 100, .min = 1,
-                .help = "ops on a key before moving to a fresh one"}};
+                .help = "ops on a key before moving to a fresh one"},
+               {.flag = "no-cas", .type = OptionType::kBool,
+                .help = "reads and writes only, no cas (for stores whose cas is not atomic)"}};
   p.checkers = WorkloadCheckers(p.name);
   p.make = [](const TestSpec& s) -> std::unique_ptr<Workload> {
     RegisterWorkloadOptions o;
     o.ops_per_key = static_cast<int>(OptInt(s.workload.options, "ops_per_key"));
+    o.no_cas = OptBool(s.workload.options, "no_cas");
     return std::make_unique<RegisterWorkload>(o);
   };
   return p;

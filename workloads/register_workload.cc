@@ -11,7 +11,7 @@ namespace faultline {
 static std::string KeyName(int64_t k) { return std::to_string(k); }
 
 OpRequest RegisterWorkload::Next(int worker, Random& rng) {
-  const uint64_t dice = rng.Uniform(4);  // read 1/2, write 1/4, cas 1/4
+  const uint64_t dice = rng.Uniform(4);  // read 1/2, write 1/4, cas 1/4 (no_cas: write 1/2)
   std::lock_guard<std::mutex> lock(mu_);
   const int64_t seq = issued_++;
   const int64_t key = seq / options_.ops_per_key;
@@ -20,7 +20,7 @@ OpRequest RegisterWorkload::Next(int worker, Random& rng) {
   req.key = KeyName(key);
   if (dice < 2) {
     req.f = "read";
-  } else if (dice == 2 || last_value_ == 0) {
+  } else if (dice == 2 || last_value_ == 0 || options_.no_cas) {
     req.f = "write";
     last_value_ = next_value_++;
     req.value = Value::Int(last_value_);
@@ -43,7 +43,8 @@ std::vector<OpRequest> RegisterWorkload::FinalOps(const std::vector<std::string>
   return reads;
 }
 
-// Linearizability (cas-register) and causal consistency, run at once by Compose.
+// Linearizability (cas-register, which also models a history of reads and writes alone) and
+// causal consistency, run at once by Compose.
 Result<CheckOutcome> RegisterWorkload::Check(const History& history,
                                              const std::string& source) const {
   LinearizabilityOptions lin;

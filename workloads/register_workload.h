@@ -1,4 +1,5 @@
-// The register workload: read / write / cas over independent keys, Jepsen-style: every key
+// The register workload: read / write / cas (or, with no_cas, read / write only) over
+// independent keys, Jepsen-style: every key
 // gets a bounded number of ops, then the workers move on to a fresh key, so each key's
 // history stays small enough to check. Write values are unique per key (the causal checker
 // needs that, and it lets the linearizability checker take its polynomial path).
@@ -17,6 +18,9 @@ struct RegisterWorkloadOptions {
   // At most this many keys (the latest) get a final read: a write lost on a key nothing reads
   // again is found only by it.
   int final_reads = 10000;
+  // Reads and writes only (half each): for stores whose cas is not atomic (--db builtin
+  // --replication quorum), to check what their reads and writes alone promise.
+  bool no_cas = false;
 };
 
 class RegisterWorkload : public Workload {

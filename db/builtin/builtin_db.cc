@@ -31,6 +31,8 @@ Result<std::unique_ptr<BuiltinDb>> BuiltinDb::Start(const BuiltinDbOptions& opti
     o.replication = *mode;
     o.r = options.r;
     o.w = options.w;
+    o.quorum_versions = options.quorum_versions;
+    o.quorum_reads = options.quorum_reads;
     o.extra_args = ServerArgs(options);
     o.logs_dir = options.run_dir + "/nodes";
     log.Info("starting faultline-store on " + options.cluster->Describe() + " (" +
@@ -46,6 +48,8 @@ Result<std::unique_ptr<BuiltinDb>> BuiltinDb::Start(const BuiltinDbOptions& opti
   o.replication = *mode;
   o.r = options.r;
   o.w = options.w;
+  o.quorum_versions = options.quorum_versions;
+  o.quorum_reads = options.quorum_reads;
   o.store_binary = *binary;
   o.run_dir = options.run_dir;
   o.extra_args = ServerArgs(options);
@@ -60,6 +64,8 @@ std::string BuiltinDb::Describe() const {
   std::string d = "builtin (" + options_.replication;
   if (options_.replication == "quorum") {
     d += ", r=" + std::to_string(options_.r) + " w=" + std::to_string(options_.w);
+    if (!options_.quorum_versions.empty()) d += " " + options_.quorum_versions;
+    if (!options_.quorum_reads.empty()) d += " " + options_.quorum_reads + " reads";
   }
   if (options_.client.read_from_any) d += ", reads from any node";
   return d + ", " + std::to_string(options_.nodes) + " nodes)";

@@ -21,6 +21,8 @@ struct BuiltinDbOptions {
   int nodes = 5;
   std::string replication = "primary";
   int r = 0, w = 0;
+  // quorum: how writes are versioned and reads answered ("": lww and plain, the defaults).
+  std::string quorum_versions, quorum_reads;
   std::string run_dir;  // processes: nodes/<n>/ data and logs go here while the run goes
   // The servers run on these nodes (NodeTools installed there), or as local processes when
   // it is null or shares_host() (--cluster processes).

@@ -1,6 +1,7 @@
 #include "db/builtin/builtin_part.h"
 
 #include "db/builtin/builtin_db.h"
+#include "db/builtin/builtin_prediction.h"
 
 namespace faultline {
 namespace {
@@ -23,11 +24,16 @@ Status Validate(const TestSpec& s) {
     return bad("--r and --w must be between 0 (majority) and --nodes");
   }
   if ((r || w) && replication != "quorum") return bad("--r/--w apply to --replication quorum");
+  if (replication != "quorum" && (OptString(s.db.options, "quorum_versions") != "lww" ||
+                                  OptString(s.db.options, "quorum_reads") != "plain")) {
+    return bad("--quorum-versions/--quorum-reads apply to --replication quorum");
+  }
   return Status::Ok();
 }
 
-// "builtin · quorum replication (r 2, w majority)", "builtin · async replication, reads from
-// any node": its safety settings as they were given.
+// "builtin · quorum replication (r 2, w majority)", "builtin · quorum replication (r 2, w 2,
+// versioned, write-back reads)", "builtin · async replication, reads from any node": its
+// safety settings as they were given (the quorum settings when not the defaults).
 std::string Label(const nlohmann::json& o) {
   const std::string mode = o.value("replication", "primary");
   std::string label = "builtin · " + mode + " replication";
@@ -35,7 +41,14 @@ std::string Label(const nlohmann::json& o) {
     const int64_t n = o.value(key, int64_t{0});
     return n == 0 ? std::string("majority") : std::to_string(n);
   };
-  if (mode == "quorum") label += " (r " + quorum("r") + ", w " + quorum("w") + ")";
+  if (mode == "quorum") {
+    label += " (r " + quorum("r") + ", w " + quorum("w");
+    const std::string versions = o.value("quorum_versions", "lww");
+    const std::string reads = o.value("quorum_reads", "plain");
+    if (versions != "lww") label += ", " + versions;
+    if (reads != "plain") label += ", " + reads + " reads";
+    label += ")";
+  }
   if (o.value("read_from", "primary") == "any") label += ", reads from any node";
   return label;
 }
@@ -49,6 +62,13 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   o.replication = OptString(c.options, "replication");
   o.r = static_cast<int>(OptInt(c.options, "r"));
   o.w = static_cast<int>(OptInt(c.options, "w"));
+  // The defaults go unsaid: the servers' command lines stay what they were before the flags.
+  if (OptString(c.options, "quorum_versions") != "lww") {
+    o.quorum_versions = OptString(c.options, "quorum_versions");
+  }
+  if (OptString(c.options, "quorum_reads") != "plain") {
+    o.quorum_reads = OptString(c.options, "quorum_reads");
+  }
   o.run_dir = c.run_dir;
   o.client.workload = c.test.workload.name;
   o.client.accounts = workload.value("accounts", o.client.accounts);
@@ -77,6 +97,16 @@ DbPart BuiltinDbPart() {
        .help = "quorum: read quorum (0: majority)", .safety = true},
       {.flag = "w", .type = OptionType::kInt, .default_value = 0, .min = 0, .max = 15,
        .help = "quorum: write quorum (0: majority)", .safety = true},
+      {.flag = "quorum-versions", .default_value = "lww", .choices = {"lww", "versioned"},
+       .help = "quorum: how writes are ordered: lww (the coordinator's wall clock, last writer "
+               "wins) or versioned (read the highest version from r nodes, write version+1)",
+       .safety = true},
+      {.flag = "quorum-reads", .default_value = "plain",
+       .choices = {"plain", "write-back", "majority-vote"},
+       .help = "quorum: what a read answers: plain (the newest of r replies), write-back (the "
+               "newest, once stored on w nodes, as in ABD) or majority-vote (the value most "
+               "replies hold)",
+       .safety = true},
       {.flag = "read-from", .default_value = "primary", .choices = {"primary", "any"},
        .help = "primary/async: primary, or any (replicas answer reads from their own state and "
                "clients send each read to a random node: breaks causality on purpose)",
@@ -89,6 +119,7 @@ DbPart BuiltinDbPart() {
   p.supports.primary = true;
   p.validate = Validate;
   p.label = Label;
+  p.predict = PredictBuiltin;
   p.make = Make;
   return p;
 }

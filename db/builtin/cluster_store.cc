@@ -43,6 +43,12 @@ Result<std::unique_ptr<ClusterStore>> ClusterStore::Start(Cluster& cluster, cons
                  "--log", dir + "/store.log"};
     if (o.r > 0) spec.argv.insert(spec.argv.end(), {"--r", std::to_string(o.r)});
     if (o.w > 0) spec.argv.insert(spec.argv.end(), {"--w", std::to_string(o.w)});
+    if (!o.quorum_versions.empty()) {
+      spec.argv.insert(spec.argv.end(), {"--quorum-versions", o.quorum_versions});
+    }
+    if (!o.quorum_reads.empty()) {
+      spec.argv.insert(spec.argv.end(), {"--quorum-reads", o.quorum_reads});
+    }
     spec.argv.insert(spec.argv.end(), o.extra_args.begin(), o.extra_args.end());
     spec.env = {{"LD_PRELOAD", tools.path(i, NodeTool::kClockLib)},
                 {"FAULTLINE_CLOCK_FILE", NodeTools::ClockFile(cluster, i)}};

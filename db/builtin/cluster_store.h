@@ -19,6 +19,7 @@ namespace faultline {
 struct ClusterStoreOptions {
   ReplicationMode replication = ReplicationMode::kPrimary;
   int r = 0, w = 0;                     // quorum sizes (0: majority)
+  std::string quorum_versions, quorum_reads;  // quorum settings ("": the server's default)
   uint16_t port = 7000;                 // on every node's address
   std::vector<std::string> extra_args;  // passed to every server
   std::chrono::milliseconds startup_timeout{10000};  // per node, to answer

@@ -114,6 +114,12 @@ std::vector<std::string> LocalCluster::ArgsLocked(const Node& node) const {
                                    "3"};
   if (options_.r > 0) args.insert(args.end(), {"--r", std::to_string(options_.r)});
   if (options_.w > 0) args.insert(args.end(), {"--w", std::to_string(options_.w)});
+  if (!options_.quorum_versions.empty()) {
+    args.insert(args.end(), {"--quorum-versions", options_.quorum_versions});
+  }
+  if (!options_.quorum_reads.empty()) {
+    args.insert(args.end(), {"--quorum-reads", options_.quorum_reads});
+  }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   return args;
 }

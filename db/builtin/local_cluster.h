@@ -27,6 +27,9 @@ struct LocalClusterOptions {
   ReplicationMode replication = ReplicationMode::kPrimary;
   int r = 0;                           // quorum reads wait for r replies (0 = majority)
   int w = 0;                           // quorum writes wait for w acks (0 = majority)
+  // quorum: --quorum-versions (lww, versioned) and --quorum-reads (plain, write-back,
+  // majority-vote) of every node; "" leaves the server's default (lww, plain).
+  std::string quorum_versions, quorum_reads;
   std::filesystem::path store_binary;  // the faultline-store executable
   // Holds nodes/<name>/{data/, store.log, stdout.log}; created if missing.
   std::filesystem::path run_dir;

@@ -4,6 +4,37 @@
 
 namespace faultline {
 
+Result<QuorumVersions> ParseQuorumVersions(std::string_view text) {
+  if (text == "lww") return QuorumVersions::kLastWriterWins;
+  if (text == "versioned") return QuorumVersions::kVersioned;
+  return Status::InvalidArgument("--quorum-versions '" + std::string(text) +
+                                 "' is not one of lww, versioned");
+}
+
+const char* QuorumVersionsName(QuorumVersions versions) {
+  return versions == QuorumVersions::kVersioned ? "versioned" : "lww";
+}
+
+Result<QuorumReads> ParseQuorumReads(std::string_view text) {
+  if (text == "plain") return QuorumReads::kPlain;
+  if (text == "write-back") return QuorumReads::kWriteBack;
+  if (text == "majority-vote") return QuorumReads::kMajorityVote;
+  return Status::InvalidArgument("--quorum-reads '" + std::string(text) +
+                                 "' is not one of plain, write-back, majority-vote");
+}
+
+const char* QuorumReadsName(QuorumReads reads) {
+  switch (reads) {
+    case QuorumReads::kWriteBack:
+      return "write-back";
+    case QuorumReads::kMajorityVote:
+      return "majority-vote";
+    case QuorumReads::kPlain:
+      break;
+  }
+  return "plain";
+}
+
 size_t NodeOptions::IndexOf(std::string_view node) const {
   for (size_t i = 0; i < peers.size(); ++i) {
     if (peers[i].name == node) return i;
@@ -28,6 +59,12 @@ Status NodeOptions::Validate() {
   if (read_from_any && mode != ReplicationMode::kPrimary && mode != ReplicationMode::kAsync) {
     return Status::InvalidArgument(std::string("--read-from any applies to the primary and async "
                                                "modes, not ") +
+                                   ReplicationModeName(mode));
+  }
+  if (mode != ReplicationMode::kQuorum &&
+      (quorum_versions != QuorumVersions::kLastWriterWins || quorum_reads != QuorumReads::kPlain)) {
+    return Status::InvalidArgument(std::string("--quorum-versions and --quorum-reads apply to "
+                                               "the quorum mode, not ") +
                                    ReplicationModeName(mode));
   }
   if (gossip_interval.count() < 1)

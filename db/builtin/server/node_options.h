@@ -15,6 +15,22 @@
 
 namespace faultline {
 
+// quorum: how writes are ordered (--quorum-versions).
+enum class QuorumVersions {
+  kLastWriterWins,  // "lww": stamped with the coordinator's wall clock; the latest stamp wins
+  kVersioned,       // "versioned": read the highest version from R nodes, write version + 1
+};
+// quorum: how a read chooses its answer among R replies (--quorum-reads).
+enum class QuorumReads {
+  kPlain,         // "plain": the newest reply, nothing else
+  kWriteBack,     // "write-back": the newest, first stored on W nodes (ABD)
+  kMajorityVote,  // "majority-vote": the value most replies hold
+};
+Result<QuorumVersions> ParseQuorumVersions(std::string_view text);
+const char* QuorumVersionsName(QuorumVersions versions);
+Result<QuorumReads> ParseQuorumReads(std::string_view text);
+const char* QuorumReadsName(QuorumReads reads);
+
 struct PeerInfo {
   std::string name;
   TcpEndpoint endpoint;
@@ -29,6 +45,9 @@ struct NodeOptions {
   int w = 0;                       // quorum: acks a write waits for (0 = majority)
   std::filesystem::path data_dir;  // this node's files
   std::filesystem::path log_file;  // its log ("" = stderr)
+  // quorum: how writes are versioned and reads answered (--quorum-versions, --quorum-reads).
+  QuorumVersions quorum_versions = QuorumVersions::kLastWriterWins;
+  QuorumReads quorum_reads = QuorumReads::kPlain;
   // How long the server works on one client op before answering "timeout".
   std::chrono::milliseconds op_timeout{1000};
   // async: how often the primary ships its new entries (and heartbeats).

@@ -26,6 +26,7 @@ namespace po = boost::program_options;
 
 Result<NodeOptions> ParseFlags(int argc, char** argv) {
   std::string listen, peers, mode = "primary", data_dir, log_file, read_from = "primary";
+  std::string versions = "lww", reads = "plain";
   int op_timeout = 1000, interval = 75, heartbeat = 50, election = 400, peer_timeout = 300;
   int gossip = 100;
   NodeOptions o;
@@ -40,7 +41,13 @@ Result<NodeOptions> ParseFlags(int argc, char** argv) {
       "gossip-interval-ms", po::value(&gossip), "crdt: period of sending counts to peers (100)")(
       "r", po::value(&o.r), "quorum: replies per read (default: majority)")(
       "w", po::value(&o.w), "quorum: acks per write (default: majority)")(
-      "data-dir", po::value(&data_dir), "this node's own directory for its files")(
+      "quorum-versions", po::value(&versions),
+      "quorum: lww (wall-clock last writer wins) | versioned (read the highest version, "
+      "write version+1)")(
+      "quorum-reads", po::value(&reads),
+      "quorum: plain (the newest of R) | write-back (store it on W first) | majority-vote "
+      "(the most common of R)")("data-dir", po::value(&data_dir),
+                                "this node's own directory for its files")(
       "log", po::value(&log_file), "log file (default: stderr)")(
       "op-timeout-ms", po::value(&op_timeout), "server-side limit per client op (1000)")(
       "replication-interval-ms", po::value(&interval), "async: shipping period (75)")(
@@ -66,6 +73,12 @@ Result<NodeOptions> ParseFlags(int argc, char** argv) {
     return Status::InvalidArgument("--read-from '" + read_from + "' is not one of primary, any");
   }
   o.read_from_any = read_from == "any";
+  Result<QuorumVersions> parsed_versions = ParseQuorumVersions(versions);
+  if (!parsed_versions.ok()) return parsed_versions.status();
+  o.quorum_versions = *parsed_versions;
+  Result<QuorumReads> parsed_reads = ParseQuorumReads(reads);
+  if (!parsed_reads.ok()) return parsed_reads.status();
+  o.quorum_reads = *parsed_reads;
   o.gossip_interval = std::chrono::milliseconds(gossip);
   Result<TcpEndpoint> endpoint = TcpEndpoint::Parse(listen);
   if (!endpoint.ok()) return Status::InvalidArgument("--listen: " + endpoint.status().message());
