@@ -153,10 +153,9 @@ ExecuteResult Execute(const SweepPlan& plan, const std::string& dir, const Execu
       Track((*child)->pid(), true);
       running.push_back({p, std::move(child).value(), group, Clock::now()});
     }
-    if (!stop && o.budget_minutes > 0 && next < pending.size() && Clock::now() >= deadline &&
-        running.empty()) {
-      break;
-    }
+    // Nothing under way and nothing more to start: interrupted, or the budget is spent.
+    const bool over_budget = o.budget_minutes > 0 && Clock::now() >= deadline;
+    if (running.empty() && (stop || over_budget)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (size_t i = 0; i < running.size();) {
       Running& r = running[i];

@@ -85,7 +85,7 @@ TEST_F(MemoryDbTest, ListShowsEveryPart) {
                            "linearizability:", "causal:"}) {
     EXPECT_NE(out.find(part), std::string::npos) << part << "\n" << out;
   }
-  EXPECT_NE(out.find("safety settings --replication, --r, --w and --read-from"), std::string::npos)
+  EXPECT_NE(out.find("safety settings --replication, --r, --w, --quorum-versions, --quorum-reads and --read-from"), std::string::npos)
       << out;
 }
 

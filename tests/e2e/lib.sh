@@ -46,12 +46,12 @@ assert_no_nodes_left() {
   fi
 }
 
-# The local cluster of the latest run (named in its faultline.log) is gone: no namespace,
+# The local cluster of the latest run (named in its faultline.log, or in the log given) is gone: no namespace,
 # /etc/netns entry, state or node directory, and no process mentions it.
 assert_cluster_gone() {
-  local name
-  name=$(sed -n 's/.*building local cluster \([a-z0-9-]*\) .*/\1/p' "$ROOT/latest/faultline.log" | head -1)
-  [[ -n $name ]] || fail "no local cluster named in $ROOT/latest/faultline.log"
+  local log=${1:-$ROOT/latest/faultline.log} name
+  name=$(sed -n 's/.*building local cluster \([a-z0-9-]*\) .*/\1/p' "$log" | head -1)
+  [[ -n $name ]] || fail "no local cluster named in $log"
   if ip netns list | grep -q "^fl-$name-"; then ip netns list >&2; fail "namespaces of $name left"; fi
   [[ ! -e /etc/netns/fl-$name-n1 ]] || fail "/etc/netns/fl-$name-n1 left"
   [[ ! -e /var/lib/faultline/clusters/$name ]] || fail "state of $name left"
@@ -124,4 +124,10 @@ expect_start_failure() {
   grep -q "$pattern" "$ROOT/err.txt" ||
     { cat "$ROOT/err.txt" >&2; fail "the error does not match '$pattern' (the node and its log)"; }
   assert_cluster_gone
+}
+
+# Every local cluster the runs of a sweep under DIR built is gone (assert_cluster_gone).
+assert_sweep_clusters_gone() {
+  local log
+  for log in "$1"/*-sweep/*/runs/*/*/faultline.log; do assert_cluster_gone "$log"; done
 }

@@ -22,7 +22,7 @@ for c in json.load(open(sys.argv[1]))["cells"]:
     if c["prediction"]["expect"] == "unsafe":
         assert c["invalid"] >= 1, c
 EOF
-  if ip netns list | grep -q "^fl-run"; then ip netns list >&2; fail "$name: namespaces left"; fi
+  assert_sweep_clusters_gone "$ROOT/$name"
 }
 
 if command -v etcd >/dev/null; then
