@@ -83,6 +83,10 @@ Result<std::vector<std::string>> AxisWords(const std::string& name, const std::s
     o = FindOption(w->options, name);
     owner = "--workload " + workload;
   }
+  // A database that takes the user's own placeholders (--db external): any other name is one.
+  if (!o && FindOption(d->options, "db-var")) {
+    return std::vector<std::string>{"--db-var", name + "=" + value};
+  }
   if (!o) {
     return Bad("--axis " + name + ": not an option of --db " + db + " or --workload " + workload +
                "; an axis is one of their safety settings (--db " + db + ": " +

@@ -154,7 +154,30 @@ ExternalDbSpec ExternalDbSpecFromJson(const nlohmann::json& j) {
   e.port = j.value("port", e.port);
   e.timeout = j.value("timeout", e.timeout);
   e.commands_file = j.value("commands_file", e.commands_file);
+  e.vars = j.value("vars", e.vars);
   return e;
+}
+
+Result<std::map<std::string, std::string>> ParseDbVars(const std::vector<std::string>& words) {
+  std::map<std::string, std::string> vars;
+  for (const std::string& w : words) {
+    const size_t eq = w.find('=');
+    const std::string name = w.substr(0, eq);
+    if (eq == std::string::npos || name.empty() ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+            std::string::npos) {
+      return Status::InvalidArgument("--db-var " + w + ": expected NAME=VALUE (NAME of letters, "
+                                     "digits and _), which makes {NAME} VALUE in your commands");
+    }
+    for (const char* builtin : kBuiltinPlaceholders) {
+      if (name == builtin) {
+        return Status::InvalidArgument("--db-var " + w + ": {" + name + "} is faultline's own "
+                                       "placeholder; choose another name");
+      }
+    }
+    vars[name] = w.substr(eq + 1);
+  }
+  return vars;
 }
 
 std::string SubstitutePlaceholders(const std::string& command,
@@ -221,13 +244,17 @@ std::map<std::string, std::string> ExternalDb::Vars(size_t i) const {
   std::string all;
   for (const NodeAddress& n : nodes)
     all += (all.empty() ? "" : ",") + n.name + "=" + n.host + port;
-  return {{"node", nodes[i].name},
-          {"address", nodes[i].host},
-          {"port", std::to_string(spec_.port)},
-          {"dir", cluster_.node_dir(i)},
-          {"nodes", all},
-          {"here", spec_.Here()},
-          {"files", FilesDir(i)}};
+  // Checked by the part's validation: a bad word never reaches a run.
+  auto parsed = ParseDbVars(spec_.vars);
+  std::map<std::string, std::string> vars = parsed.ok() ? *parsed : decltype(vars){};
+  vars.merge(std::map<std::string, std::string>{{"node", nodes[i].name},
+                                                {"address", nodes[i].host},
+                                                {"port", std::to_string(spec_.port)},
+                                                {"dir", cluster_.node_dir(i)},
+                                                {"nodes", all},
+                                                {"here", spec_.Here()},
+                                                {"files", FilesDir(i)}});
+  return vars;
 }
 
 std::string ExternalDb::FilesDir(size_t i) const { return cluster_.node_dir(i) + "/files"; }

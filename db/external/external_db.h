@@ -41,6 +41,9 @@ struct ExternalDbSpec {
   int port = 0;                   // where clients reach the database on each node
   double timeout = 120;           // seconds one command may take on one node
   std::string commands_file;      // --db-commands FILE.json they came from (absolute), if any
+  // --db-var NAME=VALUE: the user's own placeholders, {NAME} in every command (a sweep's
+  // axes over the user's settings: --axis sync=on,off).
+  std::vector<std::string> vars;
 
   // {here}: the commands file's folder; without one, the working directory.
   std::string Here() const;
@@ -54,7 +57,8 @@ struct ExternalDbSpec {
             {"ready", ready},     {"ready_timeout", ready_timeout},
             {"upload", upload},   {"db_name", name},
             {"logs", logs},       {"port", port},
-            {"timeout", timeout}, {"commands_file", commands_file}};
+            {"timeout", timeout}, {"commands_file", commands_file},
+            {"vars", vars}};
   }
 };
 
@@ -73,6 +77,14 @@ ExternalDbSpec ExternalDbSpecFromJson(const nlohmann::json& j);
 // The lines of a command given as a JSON list, as one `sh -c` script that stops at the
 // first line that fails: "set -e" and the lines, joined by newlines.
 std::string ScriptOfLines(const std::vector<std::string>& lines);
+
+// The placeholders faultline fills itself, which --db-var may not redefine.
+inline constexpr const char* kBuiltinPlaceholders[] = {"node", "address", "port", "dir",
+                                                       "nodes", "here", "files"};
+
+// --db-var words as {NAME: VALUE}; InvalidArgument for a word that is not NAME=VALUE with a
+// NAME of letters, digits and '_', or that names one of kBuiltinPlaceholders.
+Result<std::map<std::string, std::string>> ParseDbVars(const std::vector<std::string>& words);
 
 // `command` with every {name} in `vars` replaced by ShellQuote(value); other braces are left
 // alone (shell code uses them too).

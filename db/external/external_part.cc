@@ -37,6 +37,20 @@ Status Validate(const TestSpec& s) {
     return bad("--db external needs --db-setup and --db-teardown (or --db-commands FILE.json "
                "with \"setup\" and \"teardown\")");
   }
+  auto vars = ParseDbVars(e.vars);
+  if (!vars.ok()) return vars.status();
+  for (const auto& [name, value] : *vars) {
+    const std::string placeholder = "{" + name + "}";
+    bool used = false;
+    for (const std::string* c : {&e.setup, &e.teardown, &e.start, &e.kill, &e.pause, &e.resume,
+                                 &e.ready}) {
+      used = used || c->find(placeholder) != std::string::npos;
+    }
+    if (!used) {
+      return bad("--db-var " + name + "=" + value + ": " + placeholder +
+                 " appears in none of the database's commands");
+    }
+  }
   if (Asks(s, {"kill"}) && (e.kill.empty() || e.start.empty())) {
     return bad("--nemesis kill with --db external needs \"kill\" and \"start\" commands in "
                "--db-commands FILE.json");
@@ -70,6 +84,10 @@ std::vector<OptionSpec> Options() {
        .help = "a JSON file with setup, teardown and optional start, kill, pause, resume, "
                "ready, ready_timeout, upload, name, logs, port, timeout "
                "(docs/external-client.md)"},
+      {.flag = "db-var", .key = "vars", .type = OptionType::kStrings,
+       .help = "NAME=VALUE: {NAME} in your commands becomes VALUE, shell-quoted (repeatable); "
+               "your own settings, which a sweep varies with --axis NAME=V1,V2",
+       .safety = true},
       {.flag = "db-port", .key = "port", .type = OptionType::kInt, .default_value = 0,
        .min = 0, .max = 65535,
        .help = "the port clients reach the database at on each node ({port})"},

@@ -6,22 +6,10 @@
 # with SIGKILL is cleaned up by the next; then etcd.
 source "$(dirname "$0")/lib.sh"
 [[ $(id -u) -eq 0 ]] || { echo "skip: needs root"; exit 0; }
-name=e2eh$$
-# The hosts are this machine's namespaces: the node directories faultline makes on them land in
-# this machine's /var/tmp/faultline. Those of this test's runs (new since it started) go too.
-base=/var/tmp/faultline
-mkdir -p "$base"
-ls "$base" >"$ROOT/base_before"
-cleanup() {
-  "$FAULTLINE" cluster down --name "$name" >/dev/null 2>&1
-  ls "$base" | grep -vxFf "$ROOT/base_before" | while read -r d; do rm -rf "${base:?}/$d"; done
-  rm -rf "$ROOT"
-}
-trap cleanup EXIT
-"$FAULTLINE" cluster up --name "$name" --nodes 3 >"$ROOT/up.txt" || fail "cluster up"
-state=/var/lib/faultline/clusters/$name
-hosts=$(sed -n 's/^  n[0-9] *\([0-9.]*\) .*/\1/p' "$ROOT/up.txt" | paste -sd,)
-[[ $hosts == *,*,* ]] || { cat "$ROOT/up.txt" >&2; fail "no node addresses in cluster up's output"; }
+hosts_cluster_up "e2eh$$" 3
+name=$HOSTS_CLUSTER
+state=$STATE
+hosts=$(IFS=,; echo "${HOSTS[*]}")
 run_test 0 --nodes "$hosts" --ssh-key "$state/id_ed25519" --known-hosts "$state/known_hosts" \
   --replication primary --concurrency 6 --time-limit 12 --seed 51 \
   --nemesis partition,kill,clock --nemesis-interval 1

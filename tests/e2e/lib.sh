@@ -131,3 +131,25 @@ assert_sweep_clusters_gone() {
   local log
   for log in "$1"/*-sweep/*/runs/*/*/faultline.log; do assert_cluster_gone "$log"; done
 }
+
+# hosts_cluster_up NAME NODES: a local cluster brought up with `faultline cluster up`, whose
+# nodes the test then treats as remote hosts over SSH. Sets HOSTS (their addresses) and STATE
+# (its folder: id_ed25519, known_hosts). On exit the cluster goes down, and the node
+# directories faultline's runs made on the hosts (this machine's /var/tmp/faultline, new since
+# the test started) go too.
+hosts_cluster_up() {
+  HOSTS_CLUSTER=$1
+  HOSTS_BASE=/var/tmp/faultline
+  mkdir -p "$HOSTS_BASE"
+  ls "$HOSTS_BASE" >"$ROOT/base_before"
+  trap hosts_cluster_cleanup EXIT
+  "$FAULTLINE" cluster up --name "$HOSTS_CLUSTER" --nodes "$2" >"$ROOT/up.txt" || fail "cluster up"
+  STATE=/var/lib/faultline/clusters/$HOSTS_CLUSTER
+  mapfile -t HOSTS < <(sed -n 's/^  n[0-9] *\([0-9.]*\) .*/\1/p' "$ROOT/up.txt")
+  [[ ${#HOSTS[@]} -eq $2 ]] || { cat "$ROOT/up.txt" >&2; fail "expected $2 node addresses"; }
+}
+hosts_cluster_cleanup() {
+  "$FAULTLINE" cluster down --name "$HOSTS_CLUSTER" >/dev/null 2>&1
+  ls "$HOSTS_BASE" | grep -vxFf "$ROOT/base_before" | while read -r d; do rm -rf "${HOSTS_BASE:?}/$d"; done
+  rm -rf "$ROOT"
+}

@@ -144,6 +144,25 @@ TEST(SweepPlan, PredictionsComeFromTheDatabaseOrTheSweepFile) {
   EXPECT_EQ(declared->cells[0].why, "we say so");
 }
 
+TEST(SweepPlan, AnExternalDatabasesPlaceholdersAreAxes) {
+  const std::vector<std::string> external = {"--db", "external", "--client-cmd", "./client",
+                                             "--db-setup", "start --sync {sync}",
+                                             "--db-teardown", "stop"};
+  SweepRequest q = Request(external, {MakeAxis("sync", {"on", "off"})});
+  q.file = WriteFile("external.json", R"({"predictions": [
+      {"when": {"sync": "off"}, "expect": "unsafe", "why": "our docs say so"}]})");
+  auto p = MakePlan(q, Parts());
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->cells.size(), 2u);
+  const std::vector<std::string> tail(p->cells[1].args.end() - 2, p->cells[1].args.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"--db-var", "sync=off"}));
+  EXPECT_EQ(p->cells[0].expect, "undeclared");
+  EXPECT_EQ(p->cells[1].expect, "unsafe");
+  ExpectRefused(Request(external, {MakeAxis("other", {"1"})}),
+                "--db-var other=1: {other} appears in none of the database's commands");
+  ExpectRefused(Request(external, {MakeAxis("node", {"1"})}), "faultline's own placeholder");
+}
+
 TEST(SweepPlan, OnlyAndSampleKeepCellsInOrder) {
   SweepRequest q = Request({"--cluster", "processes", "--replication", "quorum"},
                            {MakeAxis("r", {"1", "2", "3"}), MakeAxis("w", {"1", "2", "3"})});

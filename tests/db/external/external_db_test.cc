@@ -143,6 +143,22 @@ TEST_F(ExternalDbTest, SetsUpEveryNodeWithItsPlaceholdersAndTearsDownAtTheEnd) {
   for (int n = 1; n <= 3; ++n) EXPECT_EQ(Marker(n, "teardown"), "bye\n");
 }
 
+TEST_F(ExternalDbTest, UserPlaceholdersFromDbVarReachEveryCommand) {
+  ExternalDbSpec spec;
+  spec.setup = "echo {node} {sync} {mode} > {dir}/setup";
+  spec.teardown = "true";
+  spec.vars = {"sync=off; touch pwned", "mode=a b"};
+  {
+    auto db = ExternalDb::Setup(*cluster_, spec, log_);
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    EXPECT_EQ(Marker(1, "setup"), "n1 off; touch pwned a b\n");
+  }
+  EXPECT_FALSE(ParseDbVars({"nonsense"}).ok());
+  EXPECT_FALSE(ParseDbVars({"a-b=1"}).ok());
+  EXPECT_FALSE(ParseDbVars({"dir=/tmp"}).ok());
+  EXPECT_EQ(ParseDbVars({"x=1=2"})->at("x"), "1=2");
+}
+
 TEST_F(ExternalDbTest, AFailedSetupNamesTheNodeAndCommandAndTearsDownEverywhere) {
   ExternalDbSpec spec;
   spec.setup = "touch {dir}/setup; if [ {node} = n2 ]; then echo 'port 4000 taken' >&2; exit 3; fi";
