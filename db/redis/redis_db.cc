@@ -81,6 +81,10 @@ Status RedisDb::SetUp(RunLog& log) {
                               "\nprotected-mode no\ndir " + dir +
                               "\ndaemonize no\nsave \"\"\nappendonly no\n"
                               "repl-diskless-sync yes\nrepl-diskless-sync-delay 0\nlogfile \"\"\n";
+    if (options_.min_replicas > 0) {
+      server_conf += "min-replicas-to-write " + std::to_string(options_.min_replicas) +
+                     "\nmin-replicas-max-lag 10\n";
+    }
     if (i > 0) server_conf += "replicaof " + nodes[0].host + " " + std::to_string(t.port) + "\n";
     auto wiped = ExecChecked(cluster_.remote(i),
                              "rm -rf " + ShellQuote(dir) + " && mkdir -p " + ShellQuote(dir) +

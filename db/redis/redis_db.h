@@ -28,6 +28,9 @@ struct RedisDbOptions {
   std::string sentinel_bin = "/usr/bin/redis-sentinel";
   int down_after_ms = 1000;     // Sentinel: a primary silent this long is down
   int failover_timeout_ms = 3000;
+  // min-replicas-to-write: a primary with fewer replicas that acknowledged it within the last
+  // 10 s (min-replicas-max-lag) refuses writes (NOREPLICAS); 0 never refuses.
+  int min_replicas = 0;
   RedisClientOptions client;
   std::chrono::milliseconds startup_timeout{15000};
 };

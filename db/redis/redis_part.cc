@@ -7,9 +7,11 @@ namespace {
 
 Status Validate(const TestSpec& s) {
   const int64_t wait = OptInt(s.db.options, "redis_wait");
-  if (wait > s.cluster.nodes - 1) {
+  const int64_t min_replicas = OptInt(s.db.options, "redis_min_replicas");
+  if (wait > s.cluster.nodes - 1 || min_replicas > s.cluster.nodes - 1) {
     return Status::InvalidArgument(
-        "--redis-wait must be 0.." + std::to_string(s.cluster.nodes - 1) + " (the replicas of " +
+        "--redis-wait and --redis-min-replicas must be 0.." + std::to_string(s.cluster.nodes - 1) +
+        " (the replicas of " +
         std::to_string(s.cluster.nodes) + " nodes)");
   }
   return Status::Ok();
@@ -22,6 +24,7 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
   o.logs_dir = c.run_dir + "/nodes";
   o.client.workload = c.test.workload.name;
   o.client.wait_replicas = static_cast<int>(OptInt(c.options, "redis_wait"));
+  o.min_replicas = static_cast<int>(OptInt(c.options, "redis_min_replicas"));
   return AsDb(RedisDb::Start(o, c.log));
 }
 
@@ -29,6 +32,7 @@ Result<std::unique_ptr<Db>> Make(const DbContext& c) {
 // Redis documents that WAIT does not make it strongly consistent (db/redis/README.md).
 Prediction Predict(const TestSpec& s) {
   const bool wait = OptInt(s.db.options, "redis_wait") > 0;
+  const bool min_replicas = OptInt(s.db.options, "redis_min_replicas") > 0;
   if (!HasFault(s, {"kill", "pause", "partition"})) {
     return {Expect::kNoPromise, "without a failover every op goes to the one primary; Redis "
                                 "promises no consistency across a failover, and none happens "
@@ -39,7 +43,10 @@ Prediction Predict(const TestSpec& s) {
                       "lacks acknowledged writes") +
               (wait ? "; WAIT narrows the window but, as Redis documents, does not make the "
                       "store strongly consistent"
-                    : "")};
+                    : "") +
+              (min_replicas ? "; min-replicas-to-write only bounds how long an isolated primary "
+                              "keeps accepting writes (about 10 s of replica silence)"
+                            : "")};
 }
 
 }  // namespace
@@ -52,6 +59,11 @@ DbPart RedisDbPart() {
       {.flag = "redis-wait", .type = OptionType::kInt, .default_value = 0, .min = 0, .max = 14,
        .help = "after each write, WAIT for this many replicas to acknowledge it (fewer by the "
                "deadline: info)",
+       .safety = true},
+      {.flag = "redis-min-replicas", .type = OptionType::kInt, .default_value = 0, .min = 0,
+       .max = 14,
+       .help = "min-replicas-to-write on every server: a primary without this many replicas "
+               "acknowledging within 10 s refuses writes",
        .safety = true},
   };
   p.supports.workloads = {"register", "counter"};
