@@ -50,8 +50,8 @@ marked "safety setting" can be axes), plus:
   --resume DIR          run what an interrupted sweep left, skipping finished runs
 
 Exit: 0 every cell as predicted (valid where nothing is declared), 1 a cell invalid where
-safety was predicted or assumed, 2 unknown decides it (or the sweep was interrupted), 3 bad
-usage, 4 a run could not be set up.
+safety was predicted or assumed, 2 unknown decides it or runs are missing (budget, Ctrl-C),
+3 bad usage, 4 a run could not be set up.
 )";
 
 Status Bad(const std::string& what) { return Status::InvalidArgument(what); }
@@ -271,8 +271,7 @@ int Finish(const SweepPlan& plan, const std::string& dir, const std::string& res
               << " runs not started (faultline sweep --resume " << dir << " runs them)\n";
   }
   std::cout << "sweep: " << dir << "/sweep.html\n";
-  const int code = SweepExitCode(sweep);
-  return executed.interrupted && code == kExitValid ? kExitUnknown : code;
+  return SweepExitCode(sweep);
 }
 
 Result<SweepPlan> ReadPlan(const std::string& dir) {

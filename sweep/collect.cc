@@ -151,8 +151,7 @@ std::string RunOutcomePath(const std::string& dir, const Cell& cell, int k) {
 
 bool RunFinished(const std::string& dir, const Cell& cell, int k) {
   const Found f = Newest(dir, cell, k);
-  if (!f.results.is_null() && !f.results.value("interrupted", false)) return true;
-  return Outcome(dir, cell, k).value("exit", -1) == 4;
+  return !f.results.is_null() && !f.results.value("interrupted", false);
 }
 
 nlohmann::json CollectSweep(const SweepPlan& plan, const std::string& dir,
@@ -191,7 +190,9 @@ int SweepExitCode(const nlohmann::json& sweep) {
   bool unknown = false, setup = false;
   for (const nlohmann::json& c : sweep["cells"]) {
     if (c["outcome"] == "surprise-invalid") return 1;
-    unknown = unknown || c["outcome"] == "unknown";
+    // Undecided: an unknown verdict, or runs that never finished (budget, Ctrl-C, a crash).
+    const int finished = c.value("runs_done", 0) + c.value("setup_failed", 0);
+    unknown = unknown || c["outcome"] == "unknown" || finished < sweep.value("seeds", 0);
     setup = setup || c.value("setup_failed", 0) > 0;
   }
   return unknown ? 2 : setup ? 4 : 0;

@@ -17,8 +17,9 @@ namespace faultline {
 std::string RunsRoot(const std::string& sweep_dir);
 std::string RunOutcomePath(const std::string& sweep_dir, const Cell& cell, int k);
 
-// A run is finished when its folder holds results.json of a run that was not interrupted, or
-// its set-up failed (outcome.json says exit 4): --resume starts the others again.
+// A run is finished when its folder holds results.json of a run that was not interrupted:
+// --resume starts the others again, set-up failures included (often a passing cause: a host
+// down, a port taken, the program being rebuilt).
 bool RunFinished(const std::string& sweep_dir, const Cell& cell, int k);
 
 // sweep.json (docs/sweep.md). `not_run`: runs the budget left unstarted.
@@ -26,8 +27,8 @@ nlohmann::json CollectSweep(const SweepPlan& plan, const std::string& sweep_dir,
                             const std::vector<std::string>& not_run);
 
 // 0 every cell as predicted (or valid where nothing was declared); 1 a cell invalid where
-// safety was predicted or assumed; else 2 when an unknown run decides a cell; else 4 when a
-// run could not be set up.
+// safety was predicted or assumed; else 2 when an unknown run decides a cell or runs are
+// missing (the budget, Ctrl-C); else 4 when a run could not be set up.
 int SweepExitCode(const nlohmann::json& sweep);
 
 // The matrix as text: a row per configuration, a column per fault set (or workload).

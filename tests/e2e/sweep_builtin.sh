@@ -87,6 +87,18 @@ a, b = shape(sys.argv[1]), shape(sys.argv[2])
 assert a == b, (a, b)
 EOF
 
+# --budget: no run starts after it; what was left is said, and is in sweep.json.
+"$FAULTLINE" sweep --results "$ROOT/budget" --cluster processes --nodes 3 --time-limit 2 \
+  --recovery 0 --axis replication=primary,async --seeds 2 --budget 0.01 >"$ROOT/budget.out" 2>&1
+code=$?
+cat "$ROOT/budget.out"
+[[ $code -eq 2 ]] || fail "the sweep with a budget exited $code, expected 2 (cells undecided)"
+grep -q "budget spent: 3 runs not started" "$ROOT/budget.out" || fail "no word of the runs left"
+python3 -c '
+import json,sys; s = json.load(open(sys.argv[1]))
+assert len(s["not_run"]) == 3 and s["cells"][1]["status"] == "not-run", s["not_run"]' \
+  "$(ls -d "$ROOT"/budget/register-sweep/2*)/sweep.json" || fail "sweep.json does not list the runs left"
+
 # --plan: every run as a command line; run one cell's lines by hand, then --collect.
 "$FAULTLINE" sweep --results "$ROOT/plan" "${common[@]}" --only "$(python3 -c '
 import json,sys; print(json.load(open(sys.argv[1]))["cells"][0]["id"])' "$FULL/sweep.json")" \

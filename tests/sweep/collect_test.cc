@@ -141,8 +141,19 @@ TEST_F(SweepCollect, UnknownAndSetupFailuresAndMissingRuns) {
   EXPECT_TRUE(RunFinished(dir_, partial, 0));
   EXPECT_FALSE(RunFinished(dir_, partial, 1));
   EXPECT_FALSE(RunFinished(dir_, partial, 2));
-  EXPECT_TRUE(RunFinished(dir_, broken, 0));  // a set-up failure is an outcome
+  EXPECT_FALSE(RunFinished(dir_, broken, 0));  // set-up failures are tried again
   EXPECT_FALSE(RunFinished(dir_, AddCell("never", "safe"), 0));
+}
+
+TEST_F(SweepCollect, MissingRunsLeaveTheSweepUndecided) {
+  const Cell done = AddCell("done", "safe");
+  const Cell cut = AddCell("cut", "safe");
+  for (int k = 0; k < 3; ++k) Run(done, k, "valid");
+  Run(cut, 0, "valid");
+  const nlohmann::json s = CollectSweep(plan_, dir_, {"cut-s2", "cut-s3"});
+  EXPECT_EQ(CellOf(s, "cut")["outcome"], "as-predicted");
+  EXPECT_EQ(CellOf(s, "cut")["status"], "partial");
+  EXPECT_EQ(SweepExitCode(s), 2);
 }
 
 TEST_F(SweepCollect, SetupFailureAloneExitsFour) {
