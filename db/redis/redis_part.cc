@@ -1,18 +1,22 @@
 #include "db/redis/redis_part.h"
 
+#include <algorithm>
+
 #include "db/redis/redis_db.h"
 
 namespace faultline {
 namespace {
 
 Status Validate(const TestSpec& s) {
-  const int64_t wait = OptInt(s.db.options, "redis_wait");
-  const int64_t min_replicas = OptInt(s.db.options, "redis_min_replicas");
-  if (wait > s.cluster.nodes - 1 || min_replicas > s.cluster.nodes - 1) {
-    return Status::InvalidArgument(
-        "--redis-wait and --redis-min-replicas must be 0.." + std::to_string(s.cluster.nodes - 1) +
-        " (the replicas of " +
-        std::to_string(s.cluster.nodes) + " nodes)");
+  const int64_t replicas = s.cluster.nodes - 1;
+  for (const char* key : {"redis_wait", "redis_min_replicas"}) {
+    if (OptInt(s.db.options, key) > replicas) {
+      std::string flag = std::string("--") + key;
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      return Status::InvalidArgument(flag + " must be 0.." + std::to_string(replicas) +
+                                     " (the replicas of " + std::to_string(s.cluster.nodes) +
+                                     " nodes)");
+    }
   }
   return Status::Ok();
 }

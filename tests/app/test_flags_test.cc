@@ -88,6 +88,8 @@ TEST(TestFlags, PostgresChecks) {
 TEST(TestFlags, RedisChecks) {
   EXPECT_TRUE(Parse({"--db", "redis", "--redis-wait", "4"}).ok());
   ExpectRefused({"--db", "redis", "--redis-wait", "5"}, "--redis-wait must be 0..4");
+  ExpectRefused({"--db", "redis", "--nodes", "3", "--redis-min-replicas", "3"},
+                "--redis-min-replicas must be 0..2");
   ExpectRefused({"--db", "redis", "--workload", "bank"}, "not bank");
   EXPECT_TRUE(Parse({"--db", "redis", "--workload", "counter"}).ok());
   ExpectRefused({"--db", "redis", "--cluster", "processes"}, "--cluster processes has no per-node");

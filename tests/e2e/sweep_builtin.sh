@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # faultline sweep on the built-in store as local processes: bad input refused before anything
-# runs (exit 3); a 2×2 grid whose cells come out as the store's predictions say (sweep.json,
-# the table, sweep.html with a link to every run's report, the results index); Ctrl-C in the
-# middle and --resume give the same cells and seeds as the uninterrupted sweep; --plan's
-# command lines, run by hand, then --collect.
+# runs (exit 3); a 2×2 grid, two runs at once, whose cells come out as the store's predictions
+# say (sweep.json, the table, sweep.html with a link to every run's report, the results index);
+# Ctrl-C in the middle and --resume give the same cells and seeds as the uninterrupted sweep;
+# --budget says what it left; --plan's command lines, run by hand, then --collect.
 source "$(dirname "$0")/lib.sh"
 SCRIPTS=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -27,9 +27,9 @@ expect_bad "also given as a flag" --replication async --axis replication=primary
 common=(--cluster processes --nodes 3 --time-limit 3 --recovery 1 --nemesis-interval 1
         --concurrency 6 --axis replication=primary,async --axis nemesis=kill-primary,none
         --seeds 2 --seed 11)
-# The whole grid: primary is safe under kills (as predicted); async loses writes at failover
-# (unsafe, predicted) and without faults promises nothing.
-"$FAULTLINE" sweep --results "$ROOT/full" "${common[@]}" >"$ROOT/full.out" 2>&1
+# The whole grid, two runs at a time: primary is safe under kills (as predicted); async loses
+# writes at failover (unsafe, predicted) and without faults promises nothing.
+"$FAULTLINE" sweep --results "$ROOT/full" "${common[@]}" --parallel 2 >"$ROOT/full.out" 2>&1
 code=$?
 cat "$ROOT/full.out"
 [[ $code -eq 0 ]] || fail "the sweep exited $code, expected 0 (every cell as predicted)"
