@@ -27,7 +27,7 @@ parts=("$@")
 asan_targets=(app_tests app_run_tests core_tests checker_tests linearizability_tests causal_tests bank_tests counter_tests harness_tests
               workloads_tests nemesis_tests db_tests report_tests nemesis_tools_tests
               nemesis_tools_net_probe control_tests etcd_tests external_tests postgres_tests
-              redis_tests)
+              redis_tests sweep_tests)
 # Executables whose every test is labelled cluster: not built here, their placeholders skipped.
 asan_not_built='^(cluster_faults_tests|pg_conn_commit_test)_NOT_BUILT$'
 # The control tests that need no cluster or root (control_tests is labelled cluster as a whole).
