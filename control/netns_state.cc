@@ -5,6 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/hash.h"
+
 namespace faultline {
 namespace {
 
@@ -49,10 +51,8 @@ Status ValidateClusterName(const std::string& name) {
 }
 
 std::string ClusterLinkId(const std::string& name) {
-  uint32_t h = 2166136261u;  // FNV-1a
-  for (unsigned char c : name) h = (h ^ c) * 16777619u;
   char buf[8];
-  std::snprintf(buf, sizeof buf, "%06x", h & 0xffffff);
+  std::snprintf(buf, sizeof buf, "%06x", Fnv1a32(name) & 0xffffff);
   return buf;
 }
 

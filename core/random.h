@@ -33,14 +33,17 @@ class Random {
   double UniformDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   bool OneIn(double p) { return UniformDouble() < p; }
 
- private:
-  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // SplitMix64: advances *x and returns the next value of its sequence; also a good 64-bit
+  // mix of a single value (SplitMix(&copy)).
   static uint64_t SplitMix(uint64_t* x) {
     uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
   }
+
+ private:
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
 };
 

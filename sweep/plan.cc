@@ -7,12 +7,16 @@
 #include <sstream>
 
 #include "harness/test_flags.h"
+#include "core/hash.h"
 #include "core/random.h"
 
 namespace faultline {
 namespace {
 
 Status Bad(const std::string& what) { return Status::InvalidArgument(what); }
+
+// What `faultline test` runs when a flag is not given.
+const TestSpec kDefaults;
 
 // The options every test has that an axis may vary (the others are fixed for a sweep).
 const std::vector<std::string> kCommonAxes = {"db",          "workload", "nemesis", "nodes",
@@ -247,15 +251,9 @@ Status CheckAxes(const std::vector<Axis>& axes, const Source& s, std::vector<std
   return Status::Ok();
 }
 
-uint32_t Fnv1a(const std::string& s) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : s) h = (h ^ c) * 16777619u;
-  return h;
-}
-
 std::string CellId(const nlohmann::json& settings) {
   char id[16];
-  std::snprintf(id, sizeof id, "c-%08x", Fnv1a(settings.dump()));
+  std::snprintf(id, sizeof id, "c-%08x", Fnv1a32(settings.dump()));
   return id;
 }
 
@@ -303,13 +301,6 @@ Result<nlohmann::json> Declarations(const nlohmann::json& file, const std::strin
     }
   }
   return d;
-}
-
-uint64_t SplitMix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
 }
 
 // Keeps `only`, or a seeded sample of `max_cells`, in the grid's order.
@@ -364,7 +355,10 @@ Result<SweepPlan> MakePlan(const SweepRequest& q, const Registry& r) {
   if (plan.seeds < 1 || plan.seeds > 1000) return Bad("--seeds must be 1..1000");
   plan.seed = q.seed;
   // Below 2^53, so that sweep.json's readers (JavaScript's numbers among them) keep them exact.
-  for (int k = 0; k < plan.seeds; ++k) plan.run_seeds.push_back(SplitMix64(plan.seed + k) >> 11);
+  for (int k = 0; k < plan.seeds; ++k) {
+    uint64_t state = plan.seed + k;
+    plan.run_seeds.push_back(Random::SplitMix(&state) >> 11);
+  }
   const bool several_dbs = sources->size() > 1;
   std::vector<std::string> order;  // settings in the order the axes were given
   if (several_dbs) order.push_back("db");
@@ -380,7 +374,7 @@ Result<SweepPlan> MakePlan(const SweepRequest& q, const Registry& r) {
 
   for (const Source& s : *sources) {
     nlohmann::json start = nlohmann::json::object();
-    if (several_dbs) start["db"] = FlagValue(s.words, "db", "builtin");
+    if (several_dbs) start["db"] = FlagValue(s.words, "db", kDefaults.db.name);
     FAULTLINE_RETURN_IF_ERROR(
         CheckAxes(s.axes, s, several_dbs ? std::vector<std::string>{"db"} : std::vector<std::string>{}));
     std::vector<nlohmann::json> grid;
@@ -395,9 +389,9 @@ Result<SweepPlan> MakePlan(const SweepRequest& q, const Registry& r) {
       c.settings = settings;
       c.id = CellId(settings);
       c.args = s.words;
-      const std::string db = settings.value("db", FlagValue(s.words, "db", "builtin"));
+      const std::string db = settings.value("db", FlagValue(s.words, "db", kDefaults.db.name));
       const std::string workload =
-          settings.value("workload", FlagValue(s.words, "workload", "register"));
+          settings.value("workload", FlagValue(s.words, "workload", kDefaults.workload.name));
       for (const auto& [name, value] : settings.items()) {
         if (name == "db" && several_dbs) continue;  // already among the source's words
         auto words = AxisWords(name, value.get<std::string>(), db, workload, r);

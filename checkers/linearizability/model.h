@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/history.h"
+#include "core/random.h"
 #include "core/status.h"
 #include "core/value.h"
 
@@ -53,11 +54,6 @@ concept LinearizabilityModel =
       { m.Decode(op, &op, src) } -> std::same_as<Result<std::optional<typename M::Input>>>;
     };
 
-inline uint64_t MixHash(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+inline uint64_t MixHash(uint64_t x) { return Random::SplitMix(&x); }
 
 }  // namespace faultline

@@ -1,5 +1,6 @@
 #include "db/builtin/builtin_prediction.h"
 
+#include <algorithm>
 #include <string>
 
 namespace faultline {
@@ -12,15 +13,12 @@ struct FaultEffects {
   bool slows = false;     // anything but clock: a write can stay partly applied for a while
 };
 
-FaultEffects Effects(const std::vector<std::string>& faults) {
+FaultEffects Effects(const TestSpec& s) {
   FaultEffects e;
-  for (const std::string& f : faults) {
-    const bool clock = f.find("clock") != std::string::npos;
-    e.clock |= clock;
-    e.slows |= !clock;
-    e.failover |=
-        f.rfind("kill", 0) == 0 || f.rfind("pause", 0) == 0 || f.rfind("partition", 0) == 0;
-  }
+  e.clock = HasFault(s, {"clock"});
+  e.failover = HasFault(s, {"kill", "pause", "partition"});
+  e.slows = std::any_of(s.nemesis.faults.begin(), s.nemesis.faults.end(),
+                        [](const std::string& f) { return f != "clock"; });
   return e;
 }
 
@@ -129,7 +127,7 @@ Prediction Quorum(const TestSpec& s, const FaultEffects& faults) {
 Prediction PredictBuiltin(const TestSpec& s) {
   const nlohmann::json& o = s.db.options;
   const std::string mode = o.value("replication", "primary");
-  const FaultEffects faults = Effects(s.nemesis.faults);
+  const FaultEffects faults = Effects(s);
   if (o.value("read_from", "primary") == "any" && (mode == "primary" || mode == "async")) {
     return Unsafe(
         "with --read-from any lagging replicas answer reads and each read goes to a random node, "
