@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -93,6 +94,19 @@ std::string HostsFile(const NetnsClusterState& s) {
   return text;
 }
 
+// Its scheduler state letter from /proc/PID/stat ('Z': exited, not yet reaped); '?' when the
+// process is gone.
+char ProcessState(pid_t pid) {
+  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const size_t paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : '?';
+}
+
+bool LauncherEnded(pid_t launcher) {
+  const char state = ProcessState(launcher);
+  return state == 'Z' || state == 'X' || state == '?';
+}
+
 // The first child of the launcher (`unshare --fork`): PID 1 of the node's PID namespace.
 pid_t FindInit(pid_t launcher, Clock::time_point deadline) {
   const std::string children =
@@ -105,10 +119,28 @@ pid_t FindInit(pid_t launcher, Clock::time_point deadline) {
       const std::string ns = PidNamespaceOf(pid);
       if (!ns.empty() && ns != own_ns) return pid;
     }
-    if (!fs::exists("/proc/" + std::to_string(launcher))) return 0;
+    if (LauncherEnded(launcher)) return 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return 0;
+}
+
+// What a launcher that produced no node init is doing, for the message: how it ended (it is
+// this process's child), or the program it is running now and its scheduler state and wait
+// channel (a launcher stuck in the kernel shows where).
+std::string DescribeLauncher(pid_t launcher) {
+  int status = 0;
+  pid_t r;
+  while ((r = ::waitpid(launcher, &status, WNOHANG)) < 0 && errno == EINTR) {
+  }
+  if (r == launcher) {
+    return WIFEXITED(status) ? "it exited with status " + std::to_string(WEXITSTATUS(status))
+                             : "it was killed by signal " + std::to_string(WTERMSIG(status));
+  }
+  const std::string proc = "/proc/" + std::to_string(launcher);
+  return "it is still running `" + Tail(ReadFile(proc + "/comm"), 64) + "` (state " +
+         std::string(1, ProcessState(launcher)) + ", waiting in " +
+         Tail(ReadFile(proc + "/wchan"), 64) + ")";
 }
 
 bool ProcessAlive(pid_t pid) {
@@ -195,7 +227,9 @@ Status WriteNodeFiles(const NetnsClusterState& s) {
 }
 
 Status StartNodeSshds(NetnsClusterState* s, const std::string& sshd) {
-  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  // Per node: a loaded 2-core machine (ctest -j2 with two clusters coming up) has needed more
+  // than 5 s for the three launchers together.
+  constexpr auto kStartTimeout = std::chrono::seconds(15);
   for (auto& n : s->nodes) {
     const std::string config = NodeKeyDir(*s, n) + "/sshd_config";
     // `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc; unshare gives the node its own
@@ -220,11 +254,16 @@ Status StartNodeSshds(NetnsClusterState* s, const std::string& sshd) {
     Result<pid_t> launcher = SpawnDetached(argv, NodeSshdLog(*s, n));
     if (!launcher.ok()) return launcher.status();
     n.launcher_pid = *launcher;
-    n.init_pid = FindInit(*launcher, deadline);
+    n.init_pid = FindInit(*launcher, Clock::now() + kStartTimeout);
     n.pid_ns = n.init_pid > 0 ? PidNamespaceOf(n.init_pid) : "";
     if (n.init_pid <= 0 || n.pid_ns.empty()) {
-      return Status::IoError("sshd of " + n.name + " (namespace " + n.netns +
-                             ") did not start: " + Tail(ReadFile(NodeSshdLog(*s, n)), 600));
+      const std::string log = Tail(ReadFile(NodeSshdLog(*s, n)), 600);
+      return Status::IoError(
+          "sshd of " + n.name + " (namespace " + n.netns + ") did not start within " +
+          std::to_string(kStartTimeout.count()) + " s: its launcher (pid " +
+          std::to_string(*launcher) + ", `ip netns exec … unshare … sshd`) made no node init; " +
+          DescribeLauncher(*launcher) + "; " +
+          (log.empty() ? "its log " + NodeSshdLog(*s, n) + " is empty" : "its log: " + log));
     }
   }
   return Status::Ok();
