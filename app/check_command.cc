@@ -1,11 +1,13 @@
 // `faultline check`: any registered checker (checkers/registry.h) over history files; by
 // default the checkers of the run's workload (test.json beside the history), else
-// linearizability.
+// linearizability. `faultline shrink` is check of one history that writes each problem's
+// witness (checkers/witness/) as a history of its own.
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -16,6 +18,7 @@
 #include "checkers/linearizability/checker.h"
 #include "checkers/nothing_checked.h"
 #include "checkers/registry.h"
+#include "checkers/witness/witness.h"
 #include "core/history_io.h"
 #include "harness/results_store.h"
 
@@ -42,6 +45,7 @@ struct CheckFlags {
   std::optional<int64_t> accounts, total;
   bool allow_negative = false;  // set: true
   std::optional<std::string> consistency;
+  std::optional<std::string> key;  // shrink: only this key's witnesses
 };
 
 constexpr const char* kCheckHelp = R"(
@@ -58,6 +62,16 @@ A history in which no client op completed ok (empty, only nemesis ops, or only o
 failed, are indeterminate or never completed) is unknown: nothing was checked.
 Exit: 0 all valid, 1 any invalid, 2 any unknown, 3 bad usage or input (a path that cannot be
 read, a malformed history, an unknown checker, a missing or bad checker parameter).
+)";
+
+constexpr const char* kShrinkHelp = R"(
+Checks one history (a run's folder stands for its history.jsonl) as `faultline check` does,
+and shrinks each problem found to its witness: the smallest sub-history the same checker
+still finds wrong in the same way, named (lost write, stale read, …) with one sentence. Each
+witness is written as a history of its own (WITNESS_DIR/<checker>-<key>.jsonl) that
+`faultline check` finds invalid alone, and all of them to WITNESS_DIR/witnesses.json.
+docs/witnesses.md says what each checker may drop and why the witness is a proof.
+Exit: 0 valid (nothing to shrink), 1 witnesses written, 2 unknown, 3 bad usage or input.
 )";
 
 double Seconds(Clock::time_point since) {
@@ -222,6 +236,7 @@ FileOutcome CheckFile(const std::string& path, const CheckFlags& flags,
   out.json["parse_seconds"] = out.parse_seconds;
   out.json["check_seconds"] = out.check_seconds;
   for (const auto& [name, detail] : composed->detail.items()) out.json[name] = detail;
+  out.json["witnesses"] = composed->WitnessesJson(loaded->history);
   out.json["verdict"] = VerdictName(out.verdict);
   PrintOutcome(path, out, *composed, nothing);
   return out;
@@ -283,9 +298,15 @@ Tally CheckAll(const HistoryPaths& paths, const CheckFlags& flags,
 
 Status ValidateFlags(CheckFlags* f);
 
-Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* help) {
-  po::options_description desc("faultline check [options] FILE_OR_DIR...");
+Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* help,
+                  bool shrink = false) {
+  po::options_description desc(shrink ? "faultline shrink [options] RUN_DIR|HISTORY"
+                                      : "faultline check [options] FILE_OR_DIR...");
   po::options_description_easy_init add = desc.add_options();
+  if (shrink) {
+    add("key", po::value<std::string>()->notifier([f](const std::string& v) { f->key = v; }),
+        "only the witnesses of this key");
+  }
   add("help,h", "show this help");
   add("model", po::value(&f->model)->default_value(f->model),
       "auto, register, cas-register, etcd, kv or mutex");
@@ -302,7 +323,9 @@ Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* hel
       "check all keys as one object (slow; for comparison)");
   add("no-unique-values", po::bool_switch(&f->no_unique_values),
       "always search, even when write values are unique");
-  add("out", po::value(&f->out), "write DIR/results.json");
+  add("out", po::value(&f->out),
+      shrink ? "write the witnesses into DIR (default: RUN_DIR/witnesses, or HISTORY.witnesses)"
+             : "write DIR/results.json");
   add("checker", po::value<std::string>()->notifier([f](const std::string& v) { f->checker = v; }),
       "checkers to run, separated by commas: linearizability, causal, bank, counter "
       "(default: the run's workload's, else linearizability)");
@@ -322,12 +345,17 @@ Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* hel
     po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
-      std::cout << desc << kCheckHelp;
+      std::cout << desc << (shrink ? kShrinkHelp : kCheckHelp);
       *help = true;
       return Status::Ok();
     }
   } catch (const po::error& e) {
-    return Status::InvalidArgument(std::string("faultline check: ") + e.what());
+    return Status::InvalidArgument(std::string(shrink ? "faultline shrink: " : "faultline check: ") +
+                                   e.what());
+  }
+  if (shrink && f->files.size() > 1) {
+    return Status::InvalidArgument("faultline shrink: one RUN_DIR or HISTORY, got " +
+                                   std::to_string(f->files.size()));
   }
   return ValidateFlags(f);
 }
@@ -367,7 +395,107 @@ Status WriteResults(const std::string& dir, const nlohmann::json& j) {
   return WriteJsonFile(dir + "/results.json", j);
 }
 
+// The linearizability checker's parameters (linearizability_checker.h); the model is settled
+// per file.
+Result<nlohmann::json> LinearizabilityFlagParams(const CheckFlags& flags) {
+  auto initial = ParseInitial(flags.initial);
+  if (!initial.ok()) return initial.status();
+  return nlohmann::json{{"initial", *initial},
+                        {"timeout_seconds", flags.timeout},
+                        {"memory_mb", flags.memory_mb},
+                        {"fail_fast", flags.fail_fast},
+                        {"partition_by_key", !flags.no_partition},
+                        {"unique_values", !flags.no_unique_values}};
+}
+
+// "linearizability-181.jsonl": a witness's file name (a key's characters that a file name
+// should not hold become '_').
+std::string WitnessFileName(const Witness& w, std::map<std::string, int>* taken) {
+  std::string name = w.checker + (w.key ? "-" + *w.key : "");
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
+  }
+  const int n = (*taken)[name]++;
+  return name + (n ? "-" + std::to_string(n + 1) : "") + ".jsonl";
+}
+
 }  // namespace
+
+int RunShrink(const std::vector<std::string>& args) {
+  CheckFlags flags;
+  bool help = false;
+  if (Status s = ParseFlags(args, &flags, &help, /*shrink=*/true); !s.ok()) {
+    std::cerr << s.message() << "\n(see faultline shrink --help)\n";
+    return kExitBadInput;
+  }
+  if (help) return kExitValid;
+  auto lin_params = LinearizabilityFlagParams(flags);
+  if (!lin_params.ok()) {
+    std::cerr << lin_params.status().message() << "\n";
+    return kExitBadInput;
+  }
+  std::string path = flags.files[0];
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  const bool run_dir = std::filesystem::is_directory(path);
+  if (run_dir) path += "/history.jsonl";
+  const std::string out_dir =
+      !flags.out.empty() ? flags.out
+      : run_dir          ? std::filesystem::path(path).parent_path().string() + "/witnesses"
+                         : path + ".witnesses";
+  auto format = ParseHistoryFormat(flags.format);
+  auto loaded = ReadHistoryFile(path, format.value());
+  if (!loaded.ok()) {
+    std::cerr << loaded.status().message() << "\n";
+    return kExitBadInput;
+  }
+  auto checkers = CheckersFor(path, flags, *lin_params, *loaded);
+  auto composed = checkers.ok() ? Compose(*checkers, loaded->history, path)
+                                : Result<Composition>(checkers.status());
+  if (!composed.ok()) {
+    std::cerr << composed.status().message() << "\n";
+    return kExitBadInput;
+  }
+  std::vector<const Witness*> chosen;
+  for (const Witness& w : composed->witnesses) {
+    if (!flags.key || w.key == flags.key) chosen.push_back(&w);
+  }
+  std::cout << path << ": " << VerdictName(composed->verdict) << "; " << chosen.size()
+            << " witness" << (chosen.size() == 1 ? "" : "es") << (flags.key ? " of key " + *flags.key : "")
+            << "\n";
+  if (chosen.empty()) {
+    if (flags.key && composed->verdict == Verdict::kInvalid) {
+      std::cerr << "key " << *flags.key << " has no problem to shrink\n";
+      return kExitBadInput;
+    }
+    return ExitCodeFor(composed->verdict);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    std::cerr << out_dir << ": cannot create: " << ec.message() << "\n";
+    return kExitBadInput;
+  }
+  std::map<std::string, int> taken;
+  nlohmann::json all = nlohmann::json::array();
+  for (const Witness* w : chosen) {
+    const std::string file = out_dir + "/" + WitnessFileName(*w, &taken);
+    if (Status s = WriteHistoryJsonl(WitnessHistory(loaded->history, *w), file); !s.ok()) {
+      std::cerr << s.message() << "\n";
+      return kExitBadInput;
+    }
+    nlohmann::json j = ToJson(*w, loaded->history);
+    j["file"] = file;
+    all.push_back(std::move(j));
+    std::cout << "  " << WitnessLine(*w) << "\n    " << w->op_indices.size() << " of "
+              << w->scope_ops << " ops" << (w->note.empty() ? "" : " (" + w->note + ")") << " → "
+              << file << "\n";
+  }
+  if (Status s = WriteJsonFile(out_dir + "/witnesses.json", all); !s.ok()) {
+    std::cerr << s.message() << "\n";
+    return kExitBadInput;
+  }
+  return ExitCodeFor(composed->verdict);
+}
 
 int RunCheck(const std::vector<std::string>& args) {
   CheckFlags flags;
@@ -377,19 +505,12 @@ int RunCheck(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   if (help) return kExitValid;
-  auto initial = ParseInitial(flags.initial);
-  if (!initial.ok()) {
-    std::cerr << initial.status().message() << "\n";
+  auto lin_params_or = LinearizabilityFlagParams(flags);
+  if (!lin_params_or.ok()) {
+    std::cerr << lin_params_or.status().message() << "\n";
     return kExitBadInput;
   }
-  // The linearizability checker's parameters (linearizability_checker.h); the model is
-  // settled per file.
-  const nlohmann::json lin_params = {{"initial", *initial},
-                                     {"timeout_seconds", flags.timeout},
-                                     {"memory_mb", flags.memory_mb},
-                                     {"fail_fast", flags.fail_fast},
-                                     {"partition_by_key", !flags.no_partition},
-                                     {"unique_values", !flags.no_unique_values}};
+  const nlohmann::json& lin_params = *lin_params_or;
 
   const HistoryPaths paths = ExpandHistoryPaths(flags.files);
   Tally t = CheckAll(paths, flags, lin_params);

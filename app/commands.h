@@ -15,6 +15,7 @@ inline constexpr int kExitBadInput = 3;
 inline constexpr int kExitSetupFailed = 4;
 
 int RunCheck(const std::vector<std::string>& args);
+int RunShrink(const std::vector<std::string>& args);
 int RunTest(const std::vector<std::string>& args);
 int RunSweep(const std::vector<std::string>& args);
 int RunList(const std::vector<std::string>& args);

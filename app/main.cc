@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "check") return faultline::RunCheck(args);
+  if (command == "shrink") return faultline::RunShrink(args);
   if (command == "report") return faultline::RunReportCommand(args);
   if (command == "test" || command == "sweep" || command == "list" || command == "analyze" ||
       command == "cluster") {

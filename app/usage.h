@@ -12,6 +12,8 @@ commands:
   list            every database, workload, fault and checker, with their options
   check PATH...   check recorded histories (faultline JSON Lines, Jepsen EDN, Porcupine logs);
                   a directory stands for the history files in it
+  shrink PATH     each problem of a run or history shrunk to its smallest witness, named
+                  (lost write, stale read, …) and written as a history of its own
   analyze DIR     re-check a stored run (results/<test>/<time>/)
   report DIR      re-render a stored run's report.html; report --index [ROOT] rewrites the
                   results index

@@ -25,6 +25,12 @@ struct CheckerProblem {
   std::vector<int64_t> op_indices;  // history indices of the invokes involved, sorted
   std::string explanation;          // a sentence naming the ops, values and processes
   std::string text;  // one line for a terminal: "monotonic-reads on key 3: " + explanation
+  // What kind of problem, in the checker's words ("monotonic-reads", "wrong-total",
+  // "below-acknowledged", "not-linearizable"), and the invoke index of the op that shows it (the
+  // offending read; -1 when no one op does, as for a cycle or a whole key): a witness
+  // (checkers/witness/) must show the same kind on the same op.
+  std::string kind;
+  int64_t target = -1;
 };
 
 struct CheckerResult {

@@ -28,7 +28,8 @@ Result<CheckerResult> CheckSafely(const Checker& checker, const History& history
   }
 }
 
-std::string SummaryOf(const CheckerResult& r) {
+std::string SummaryOf(const CheckerResult& r, const Witness* first) {
+  if (first) return r.summary + "\n  " + WitnessLine(*first);
   if (!r.problems.empty()) return r.summary + "\n  " + r.problems.front().text;
   if (!r.why.empty()) return r.summary + "\n  " + r.why;
   return r.summary;
@@ -37,7 +38,8 @@ std::string SummaryOf(const CheckerResult& r) {
 }  // namespace
 
 Result<Composition> Compose(const std::vector<std::unique_ptr<Checker>>& checkers,
-                            const History& history, const std::string& source) {
+                            const History& history, const std::string& source,
+                            bool witnesses) {
   if (checkers.empty()) return Status::InvalidArgument("Compose: no checker to run");
   std::vector<Result<CheckerResult>> results(checkers.size(), Status::Internal("not run"));
   tbb::task_group group;
@@ -51,10 +53,23 @@ Result<Composition> Compose(const std::vector<std::unique_ptr<Checker>>& checker
     const std::string name = checkers[i]->name();
     CheckerResult& r = *results[i];
     out.verdict = Worst(out.verdict, r.verdict);
-    out.summary += (i == 0 ? "" : "\n") + SummaryOf(r);
+    const size_t before = out.witnesses.size();
+    if (witnesses && r.verdict == Verdict::kInvalid) {
+      for (Witness& w : FindWitnesses(*checkers[i], r, history, source)) {
+        if (!w.kind.empty()) out.witnesses.push_back(std::move(w));
+      }
+    }
+    const Witness* first = out.witnesses.size() > before ? &out.witnesses[before] : nullptr;
+    out.summary += (i == 0 ? "" : "\n") + SummaryOf(r, first);
     out.detail[name] = r.detail;
     out.results.emplace_back(name, std::move(r));
   }
+  return out;
+}
+
+nlohmann::json Composition::WitnessesJson(const History& history) const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Witness& w : witnesses) out.push_back(ToJson(w, history));
   return out;
 }
 

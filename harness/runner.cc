@@ -339,7 +339,8 @@ nlohmann::json RunResults(const History& history, const CheckOutcome& check, boo
           {"interrupted", interrupted},
           {"history_lines", history.size()},
           {"stats", ToJson(ComputeStats(history))},
-          {"checkers", check.detail}};
+          {"checkers", check.detail},
+          {"witnesses", check.witnesses}};
 }
 
 Result<CheckOutcome> CheckRun(const Workload& workload, const History& history,

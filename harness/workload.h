@@ -19,6 +19,8 @@ struct CheckOutcome {
   Verdict verdict = Verdict::kValid;
   std::string summary;   // one line for the terminal
   nlohmann::json detail; // checker name → its result, results.json's "checkers"
+  // Each problem shrunk and named (checkers/witness/): results.json's "witnesses".
+  nlohmann::json witnesses = nlohmann::json::array();
 };
 
 class Workload {

@@ -54,7 +54,8 @@ Result<CheckOutcome> BankWorkload::Check(const History& history, const std::stri
                                                 .allow_negative = options_.allow_negative}));
   Result<Composition> c = Compose(checkers, history, source);
   if (!c.ok()) return c.status();
-  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail)};
+  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail),
+                      c->WitnessesJson(history)};
 }
 
 }  // namespace faultline

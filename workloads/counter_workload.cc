@@ -34,7 +34,8 @@ Result<CheckOutcome> CounterWorkload::Check(const History& history,
   checkers.push_back(std::make_unique<CounterChecker>(CounterOptions{options_.consistency}));
   Result<Composition> c = Compose(checkers, history, source);
   if (!c.ok()) return c.status();
-  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail)};
+  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail),
+                      c->WitnessesJson(history)};
 }
 
 }  // namespace faultline

@@ -54,7 +54,8 @@ Result<CheckOutcome> RegisterWorkload::Check(const History& history,
   checkers.push_back(std::make_unique<CausalChecker>());
   Result<Composition> c = Compose(checkers, history, source);
   if (!c.ok()) return c.status();
-  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail)};
+  return CheckOutcome{c->verdict, std::move(c->summary), std::move(c->detail),
+                      c->WitnessesJson(history)};
 }
 
 }  // namespace faultline

@@ -20,8 +20,12 @@ Result<CheckerResult> BankChecker::Check(const History& history, const std::stri
   if (r->verdict != Verdict::kValid) out.why = r->explanation;
   out.detail = ToJson(*r);
   for (const BankBadRead& b : r->bad_reads) {
-    out.problems.push_back(CheckerProblem{
-        Verdict::kInvalid, std::nullopt, {b.op_index}, b.explanation, b.explanation});
+    // wrong-total says which way: money created or destroyed.
+    const std::string kind = b.kind != "wrong-total" ? b.kind
+                             : b.total > r->total    ? "money-created"
+                                                     : "money-destroyed";
+    out.problems.push_back(CheckerProblem{Verdict::kInvalid, std::nullopt, {b.op_index},
+                                          b.explanation, b.explanation, kind, b.op_index});
   }
   return out;
 }

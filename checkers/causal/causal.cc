@@ -75,6 +75,7 @@ class Checker {
     v.name = name;
     v.key = g_.keys[g_.nodes[r].key];
     v.explanation = std::move(why);
+    v.read = g_.nodes[r].index;
     ops.push_back(r);
     if (g_.nodes[r].rf >= 0) ops.push_back(g_.nodes[r].rf);
     for (int32_t n : ops) v.op_indices.push_back(g_.nodes[n].index);
@@ -194,7 +195,8 @@ Result<CausalResult> CheckCausal(const History& history, const std::string& sour
                       {u.index},
                       "p" + std::to_string(u.process) + " read " + u.value + " (op " +
                           std::to_string(u.index) + "), which no ok or info op wrote" +
-                          (u.failed ? " (its write failed)" : "")};
+                          (u.failed ? " (its write failed)" : ""),
+                      u.index};
     found.push_back({u.index, std::move(v)});
   }
   if (g->nodes.size() * g->sessions.size() > kMaxClockEntries) {

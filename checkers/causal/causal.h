@@ -30,6 +30,7 @@ struct CausalViolation {
   std::string key;   // the register's key ("" when the history has no keys)
   std::vector<int64_t> op_indices;
   std::string explanation;  // a sentence naming processes and values
+  int64_t read = -1;        // the offending read's invoke index (-1 for a cycle)
 };
 
 struct CausalResult {

@@ -24,6 +24,8 @@ Result<CheckerResult> CausalChecker::Check(const History& history,
     std::sort(p.op_indices.begin(), p.op_indices.end());
     p.explanation = v.explanation;
     p.text = v.name + " on key " + v.key + ": " + v.explanation;
+    p.kind = v.name;
+    p.target = v.read;
     out.problems.push_back(std::move(p));
   }
   return out;

@@ -28,8 +28,15 @@ Result<CheckerResult> CounterChecker::Check(const History& history,
   out.detail = ToJson(*r);
   for (const CounterProblem& p : r->problems) {
     if (!p.error) continue;
+    // out-of-bounds says which way; the offending read is the last op named (a non-monotonic
+    // read comes after the one it went below; a final-reads problem has no one read).
+    std::string kind = p.name;
+    if (p.name == "out-of-bounds") kind = p.value < p.lower ? "below-acknowledged" : "above-attempted";
+    if (p.name == "final-impossible" && p.value < p.lower) kind = "final-below-acknowledged";
+    const bool one_read = p.name == "out-of-bounds" || p.name == "non-monotonic";
     out.problems.push_back(CheckerProblem{Verdict::kInvalid, std::nullopt, p.op_indices,
-                                          p.explanation, p.name + ": " + p.explanation});
+                                          p.explanation, p.name + ": " + p.explanation, kind,
+                                          one_read ? p.op_indices.back() : -1});
   }
   return out;
 }

@@ -28,6 +28,7 @@ CheckerProblem ProblemOf(const KeyResult& k) {
   std::sort(p.op_indices.begin(), p.op_indices.end());
   p.explanation = k.explanation;
   p.text = "key " + k.key.value_or("-") + ": " + k.explanation;
+  p.kind = k.verdict == Verdict::kInvalid ? "not-linearizable" : "unknown";
   return p;
 }
 
