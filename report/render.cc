@@ -10,6 +10,7 @@
 #include "report/invariants.h"
 #include "report/op_columns.h"
 #include "report/problems.h"
+#include "report/witnesses.h"
 #include "report/sections.h"
 
 namespace faultline {
@@ -66,6 +67,8 @@ std::string RenderReport(const RunData& run, const RenderLimits& limits) {
   std::vector<int64_t> anomaly_ops = AnomalyOps(problems);
   const std::vector<int64_t> invariant_ops = InvariantAnomalyOps(run.results);
   anomaly_ops.insert(anomaly_ops.end(), invariant_ops.begin(), invariant_ops.end());
+  const std::vector<int64_t> witness_ops = WitnessOps(run.results);
+  anomaly_ops.insert(anomaly_ops.end(), witness_ops.begin(), witness_ops.end());
   std::sort(anomaly_ops.begin(), anomaly_ops.end());
   anomaly_ops.erase(std::unique(anomaly_ops.begin(), anomaly_ops.end()), anomaly_ops.end());
   const nlohmann::json meta = {
@@ -80,6 +83,7 @@ std::string RenderReport(const RunData& run, const RenderLimits& limits) {
   html += "<body><div id=\"fl-status\" data-state=\"loading\" hidden></div>";
   html += BannerHtml(run);
   html += "<main>" + SummaryHtml(run, stats, faults, axis);
+  html += WitnessesHtml(run.results, limits.detailed_problems);  // a failure's story first
   html += kChartSections;
   html += ProblemsHtml(problems, limits.detailed_problems);
   html += InvariantsHtml(run.results, faults, axis);

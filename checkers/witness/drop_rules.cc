@@ -13,7 +13,11 @@ namespace faultline {
 HistoryIndex::HistoryIndex(const History& history) {
   std::map<std::string, std::vector<int64_t>> keys;
   for (const Op& op : history.ops()) {
-    if (op.type != OpType::kInvoke || op.is_nemesis()) continue;
+    if (op.type != OpType::kInvoke) continue;
+    if (op.is_nemesis()) {
+      faults.push_back(op.index);
+      continue;
+    }
     all.push_back(op.index);
     if (op.key) keys[op.key.value()].push_back(op.index);
   }

@@ -38,7 +38,8 @@ struct HistoryIndex {
   explicit HistoryIndex(const History& history);
   const std::vector<int64_t>& KeyOps(const std::optional<std::string>& key) const;
   std::vector<std::pair<std::string, std::vector<int64_t>>> by_key;  // sorted by key
-  std::vector<int64_t> all;  // every client invoke
+  std::vector<int64_t> all;     // every client invoke
+  std::vector<int64_t> faults;  // every nemesis invoke (a fault step issued)
 };
 
 ShrinkPlan MakeShrinkPlan(const Checker& checker, const CheckerResult& result,

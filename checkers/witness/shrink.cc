@@ -134,26 +134,20 @@ std::string FaultName(const Op& op) {
 
 // The fault that explains it, if any: the first fault step issued while the witness's ops
 // were being invoked (between its first and its last), else the last one before them.
-std::string FaultBefore(const History& h, const std::vector<int64_t>& ops) {
-  if (ops.empty()) return "";
+std::string FaultBefore(const History& h, const HistoryIndex& index, const std::vector<int64_t>& ops) {
+  if (ops.empty() || index.faults.empty()) return "";
   const int64_t first = ops.front(), last = ops.back();  // sorted
-  for (int64_t i = first; i <= last; ++i) {
-    const Op& op = h[size_t(i)];
-    if (op.is_nemesis() && op.type == OpType::kInvoke) {
-      char buf[48];
-      std::snprintf(buf, sizeof buf, " at %.2f s, between them", double(op.time) / 1e9);
-      return FaultName(op) + buf;
-    }
+  auto it = std::lower_bound(index.faults.begin(), index.faults.end(), first);
+  char buf[48];
+  if (it != index.faults.end() && *it <= last) {
+    const Op& op = h[size_t(*it)];
+    std::snprintf(buf, sizeof buf, " at %.2f s, between them", double(op.time) / 1e9);
+    return FaultName(op) + buf;
   }
-  for (int64_t i = first; i >= 0; --i) {
-    const Op& op = h[size_t(i)];
-    if (op.is_nemesis() && op.type == OpType::kInvoke) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.1f s after ", double(h[size_t(first)].time - op.time) / 1e9);
-      return buf + FaultName(op);
-    }
-  }
-  return "";
+  if (it == index.faults.begin()) return "";
+  const Op& op = h[size_t(*std::prev(it))];
+  std::snprintf(buf, sizeof buf, "%.1f s after ", double(h[size_t(first)].time - op.time) / 1e9);
+  return buf + FaultName(op);
 }
 
 Witness Find(const Checker& checker, const CheckerResult& result, const CheckerProblem& problem,
@@ -175,7 +169,7 @@ Witness Find(const Checker& checker, const CheckerResult& result, const CheckerP
   w.shrunk = true;
   if (s.exhausted()) w.note = "the re-check budget ran out: a proof, but maybe not the smallest";
   w.orders = Orders(history, w.op_indices);
-  w.fault = FaultBefore(history, w.op_indices);
+  w.fault = FaultBefore(history, index, w.op_indices);
   NameWitness(problem, history, index, &w);
   return w;
 }
@@ -215,7 +209,8 @@ nlohmann::json ToJson(const Witness& w, const History& h) {
                         {"invoke", double(op.time) / 1e9},
                         {"complete", done ? nlohmann::json(double(done->time) / 1e9) : nullptr},
                         {"node", answered.node ? nlohmann::json(answered.node.value()) : nullptr}};
-    if (done && !done->value.is_null()) j["result"] = nlohmann::json::parse(done->value.ToJson());
+    // What the op returned (a read's value, nil included), when it completed ok.
+    if (done && done->type == OpType::kOk) j["result"] = nlohmann::json::parse(done->value.ToJson());
     if (op.final) j["final"] = true;
     ops.push_back(std::move(j));
   }
