@@ -13,6 +13,8 @@ commands:
   check PATH...   check recorded histories (faultline JSON Lines, Jepsen EDN, Porcupine logs);
                   a directory stands for the history files in it
   analyze DIR     re-check a stored run (results/<test>/<time>/)
+  replay DIR      run a stored test again with its seed and recorded faults (--runs N) and
+                  say in how many runs its anomaly came back
   report DIR      re-render a stored run's report.html; report --index [ROOT] rewrites the
                   results index
   cluster ACTION  up, status or down: a local cluster of network namespaces with sshd (root)
