@@ -146,7 +146,8 @@ void RegisterAllParts(Registry& registry) {
 }
 
 Result<RunParts> AssembleRun(const TestSpec& spec, const Registry& registry,
-                             const std::string& run_id, const std::string& run_dir) {
+                             const std::string& run_id, const std::string& run_dir,
+                             std::optional<std::vector<RecordedStep>> replay) {
   const DbPart* db = registry.FindDb(spec.db.name);
   const WorkloadPart* workload = registry.FindWorkload(spec.workload.name);
   if (db == nullptr || workload == nullptr) {
@@ -168,10 +169,13 @@ Result<RunParts> AssembleRun(const TestSpec& spec, const Registry& registry,
     if (!made.ok() || spec.client_cmd.empty()) return made;
     return WithExternalClients(spec, run_dir, std::move(made).value(), log);
   };
-  parts.nemesis = [&spec](Db& db, Cluster& cluster,
-                          const NodeTools* tools) -> Result<std::unique_ptr<Nemesis>> {
+  parts.nemesis = [&spec, replay = std::move(replay)](
+                      Db& db, Cluster& cluster,
+                      const NodeTools* tools) -> Result<std::unique_ptr<Nemesis>> {
     if (spec.nemesis.faults.empty()) return std::unique_ptr<Nemesis>();
-    return MakeNemesis(FaultOptions(spec), db, &cluster, tools);
+    NemesisOptions options = FaultOptions(spec);
+    options.replay = replay;
+    return MakeNemesis(options, db, &cluster, tools);
   };
   return parts;
 }

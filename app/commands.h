@@ -20,6 +20,7 @@ int RunTest(const std::vector<std::string>& args);
 int RunSweep(const std::vector<std::string>& args);
 int RunList(const std::vector<std::string>& args);
 int RunAnalyze(const std::vector<std::string>& args);
+int RunReplay(const std::vector<std::string>& args);
 int RunReportCommand(const std::vector<std::string>& args);
 int RunClusterCommand(const std::vector<std::string>& args);
 

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   if (command == "shrink") return faultline::RunShrink(args);
   if (command == "report") return faultline::RunReportCommand(args);
   if (command == "test" || command == "sweep" || command == "list" || command == "analyze" ||
-      command == "cluster") {
+      command == "replay" || command == "cluster") {
     return faultline::ExecRunCommand(argc, argv);
   }
   std::cerr << "faultline: unknown command \"" << command << "\"\n\n" << faultline::kUsage;

@@ -1,6 +1,6 @@
 // The hand-over from `faultline` to `faultline-run`, the executable that holds the commands
-// that drive databases (test, cluster) or rebuild a test's parts (analyze). faultline itself
-// holds only the history commands (check, report), so that it loads no database client
+// that drive databases (test, replay, cluster) or rebuild a test's parts (analyze). faultline
+// itself holds only the history commands (check, report), so that it loads no database client
 // library (libpq, hiredis, libssh2, cpp-httplib, OpenSSL) and checking a small file costs a
 // millisecond. Called once from main.
 #pragma once

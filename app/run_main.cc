@@ -1,6 +1,6 @@
 // faultline-run: the commands of faultline that drive databases or rebuild a test's parts
-// (test, sweep, list, cluster, analyze). `faultline` hands these over to it (run_exec.h); run directly,
-// it takes the same arguments (`faultline-run test …`).
+// (test, sweep, list, cluster, analyze, replay). `faultline` hands these over to it (run_exec.h);
+// run directly, it takes the same arguments (`faultline-run test …`).
 #include <sys/stat.h>
 
 #include <iostream>
@@ -21,9 +21,10 @@ int main(int argc, char** argv) {
   if (command == "test") return faultline::RunTest(args);
   if (command == "sweep") return faultline::RunSweep(args);
   if (command == "analyze") return faultline::RunAnalyze(args);
+  if (command == "replay") return faultline::RunReplay(args);
   if (command == "cluster") return faultline::RunClusterCommand(args);
-  std::cerr << "faultline-run runs faultline's test, sweep, list, analyze and cluster commands; use "
-               "faultline for the others.\n\n"
+  std::cerr << "faultline-run runs faultline's test, sweep, list, analyze, replay and cluster "
+               "commands; use faultline for the others.\n\n"
             << faultline::kUsage;
   return faultline::kExitBadInput;
 }

@@ -1,5 +1,6 @@
 // `faultline test`: parse the options, assemble the run's parts from the registry, run it
-// (harness Run owns the lifecycle), and say where the report is.
+// (harness Run owns the lifecycle), and say where the report is. RunOneTest (test_run.h) is
+// the run itself, which `faultline replay` starts too.
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,10 +9,11 @@
 
 #include "app/assemble.h"
 #include "app/commands.h"
-#include "harness/test_flags.h"
+#include "app/test_run.h"
 #include "harness/interrupt.h"
 #include "harness/results_store.h"
 #include "harness/run.h"
+#include "harness/test_flags.h"
 #include "report/report.h"
 
 namespace faultline {
@@ -38,6 +40,48 @@ void WriteViews(const TestSpec& spec, const std::string& run_dir) {
 
 }  // namespace
 
+TestRunOutcome RunOneTest(const TestSpec& spec, const Registry& registry, std::ostream& out,
+                          std::optional<std::vector<RecordedStep>> replay) {
+  TestRunOutcome outcome;
+  auto run_dir = CreateRunDir(spec.results_root, spec.name);
+  if (!run_dir.ok()) {
+    std::cerr << run_dir.status().message() << "\n";
+    outcome.exit_code = kExitSetupFailed;
+    return outcome;
+  }
+  outcome.run_dir = *run_dir;
+  RunLog log;
+  (void)log.Open(*run_dir + "/faultline.log");
+  log.set_echo(true);  // set-up steps on stderr: a cluster and a database take seconds
+  (void)WriteJsonFile(*run_dir + "/test.json", RecordedTestJson(spec, registry));
+  (void)PointLatest(spec.results_root, *run_dir);
+  out << "faultline test " << spec.name << " (seed " << spec.seed << ") → " << *run_dir
+      << std::endl;  // before the set-up steps on stderr
+  auto parts = AssembleRun(spec, registry, RunClusterName(), *run_dir, std::move(replay));
+  if (!parts.ok()) {
+    std::cerr << parts.status().message() << "\n";
+    outcome.exit_code = kExitBadInput;
+    return outcome;
+  }
+  const RunOutcome run = Run(spec, std::move(parts).value(), *run_dir, log);
+  for (const std::string& w : run.warnings) std::cerr << "warning: " << w << "\n";
+  if (!run.kept_cluster.empty()) out << "cluster kept: " << run.kept_cluster << "\n";
+  const RunReport& report = run.report;
+  if (!report.status.ok()) {
+    std::cerr << (run.setup_failed ? "setup failed: " : "faultline: ") << report.status.message()
+              << "\n";
+    if (!run.setup_failed) log.Info("error: " + report.status.message());
+    outcome.exit_code = run.setup_failed ? kExitSetupFailed : kExitUnknown;
+    return outcome;
+  }
+  WriteViews(spec, *run_dir);
+  out << report.summary << "\n"
+      << (report.interrupted ? "interrupted; " : "") << "verdict: " << VerdictName(report.verdict)
+      << "\nreport: " << *run_dir << "/report.html\n";
+  outcome.exit_code = ExitCodeFor(report.verdict);
+  return outcome;
+}
+
 int RunTest(const std::vector<std::string>& args) {
   const Registry& registry = Registry::Global();
   TestSpec spec;
@@ -51,38 +95,7 @@ int RunTest(const std::vector<std::string>& args) {
     return kExitValid;
   }
   InstallInterruptHandler();
-  auto run_dir = CreateRunDir(spec.results_root, spec.name);
-  if (!run_dir.ok()) {
-    std::cerr << run_dir.status().message() << "\n";
-    return kExitSetupFailed;
-  }
-  RunLog log;
-  (void)log.Open(*run_dir + "/faultline.log");
-  log.set_echo(true);  // set-up steps on stderr: a cluster and a database take seconds
-  (void)WriteJsonFile(*run_dir + "/test.json", RecordedTestJson(spec, registry));
-  (void)PointLatest(spec.results_root, *run_dir);
-  std::cout << "faultline test " << spec.name << " (seed " << spec.seed << ") → " << *run_dir
-            << std::endl;  // before the set-up steps on stderr
-  auto parts = AssembleRun(spec, registry, RunClusterName(), *run_dir);
-  if (!parts.ok()) {
-    std::cerr << parts.status().message() << "\n";
-    return kExitBadInput;
-  }
-  const RunOutcome out = Run(spec, std::move(parts).value(), *run_dir, log);
-  for (const std::string& w : out.warnings) std::cerr << "warning: " << w << "\n";
-  if (!out.kept_cluster.empty()) std::cout << "cluster kept: " << out.kept_cluster << "\n";
-  const RunReport& report = out.report;
-  if (!report.status.ok()) {
-    std::cerr << (out.setup_failed ? "setup failed: " : "faultline: ") << report.status.message()
-              << "\n";
-    if (!out.setup_failed) log.Info("error: " + report.status.message());
-    return out.setup_failed ? kExitSetupFailed : kExitUnknown;
-  }
-  WriteViews(spec, *run_dir);
-  std::cout << report.summary << "\n"
-            << (report.interrupted ? "interrupted; " : "") << "verdict: "
-            << VerdictName(report.verdict) << "\nreport: " << *run_dir << "/report.html\n";
-  return ExitCodeFor(report.verdict);
+  return RunOneTest(spec, registry, std::cout).exit_code;
 }
 
 }  // namespace faultline

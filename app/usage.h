@@ -15,6 +15,8 @@ commands:
   shrink PATH     each problem of a run or history shrunk to its smallest witness, named
                   (lost write, stale read, …) and written as a history of its own
   analyze DIR     re-check a stored run (results/<test>/<time>/)
+  replay DIR      run a stored test again with its seed and recorded faults (--runs N) and
+                  say in how many runs its anomaly came back
   report DIR      re-render a stored run's report.html; report --index [ROOT] rewrites the
                   results index
   cluster ACTION  up, status or down: a local cluster of network namespaces with sshd (root)

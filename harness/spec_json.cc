@@ -55,6 +55,7 @@ void ReadCommon(const json& j, TestSpec& s) {
   s.recovery = j.value("recovery", s.recovery);
   s.results_root = j.value("results_root", s.results_root);
   s.client_cmd = j.value("client_cmd", s.client_cmd);
+  s.replay_of = j.value("replay_of", s.replay_of);
   ClusterSpec& c = s.cluster;
   c.kind = j.value("cluster", c.kind);
   c.nodes = j.at("nodes");
@@ -85,28 +86,30 @@ void ReadFaultOptions(const json& j, TestSpec& s, const Registry& r) {
 }  // namespace
 
 json TestSpec::ToJson() const {
-  return {{"name", name},
-          {"db", PartJson(db)},
-          {"workload", PartJson(workload)},
-          {"cluster", cluster.kind},
-          {"nodes", cluster.nodes},
-          {"hosts", cluster.hosts},
-          {"ssh_user", cluster.ssh_user},
-          {"ssh_key", cluster.ssh_key},
-          {"ssh_port", cluster.ssh_port},
-          {"known_hosts", cluster.known_hosts},
-          {"keep_cluster", cluster.keep},
-          {"concurrency", concurrency},
-          {"time_limit", time_limit},
-          {"rate", rate},
-          {"seed", seed},
-          {"op_timeout", op_timeout},
-          {"nemesis", nemesis.faults},
-          {"nemesis_interval", nemesis.interval},
-          {"fault_options", nemesis.options},
-          {"recovery", recovery},
-          {"results_root", results_root},
-          {"client_cmd", client_cmd}};
+  json j = {{"name", name},
+            {"db", PartJson(db)},
+            {"workload", PartJson(workload)},
+            {"cluster", cluster.kind},
+            {"nodes", cluster.nodes},
+            {"hosts", cluster.hosts},
+            {"ssh_user", cluster.ssh_user},
+            {"ssh_key", cluster.ssh_key},
+            {"ssh_port", cluster.ssh_port},
+            {"known_hosts", cluster.known_hosts},
+            {"keep_cluster", cluster.keep},
+            {"concurrency", concurrency},
+            {"time_limit", time_limit},
+            {"rate", rate},
+            {"seed", seed},
+            {"op_timeout", op_timeout},
+            {"nemesis", nemesis.faults},
+            {"nemesis_interval", nemesis.interval},
+            {"fault_options", nemesis.options},
+            {"recovery", recovery},
+            {"results_root", results_root},
+            {"client_cmd", client_cmd}};
+  if (!replay_of.empty()) j["replay_of"] = replay_of;
+  return j;
 }
 
 std::string DbLabel(const PartChoice& db, const Registry& r) {

@@ -54,6 +54,9 @@ struct TestSpec {
   // The client program run per client instead of the database's own client ("": its own;
   // db/external/, docs/external-client.md).
   std::string client_cmd;
+  // The run folder whose recorded faults this run replays (`faultline replay`, docs/replay.md);
+  // "" for a run of its own. Recorded so that its report and `analyze` say what it is.
+  std::string replay_of;
 
   // test.json: the common options flat, each part's options under its name.
   nlohmann::json ToJson() const;

@@ -21,7 +21,10 @@ class ClockFault : public Fault {
   ClockFault(Cluster& cluster, const NodeTools& tools, int max_skew_ms);
   std::string name() const override { return "clock"; }
   FaultStep Begin(Random& rng) override;
+  // {"n2":-730} (a bump, ms) or {"n3":{"strobe_delta_ms":D,"strobe_period_ms":P}} per node.
+  Result<FaultStep> BeginAs(const Value& recorded) override;
   std::optional<FaultStep> End() override;
+  FaultOps ops() const override { return {"start-clock", "stop-clock"}; }
 
  private:
   // One node's planned skew: the faultline-clock arguments and the value to record.
@@ -31,6 +34,9 @@ class ClockFault : public Fault {
     Value what;
   };
   Skew Draw(size_t node, bool strobe, Random& rng) const;
+  Skew Bump(size_t node, int64_t offset_ms) const;
+  Skew Strobe(size_t node, int64_t delta_ms, int64_t period_ms) const;
+  FaultStep Step(const std::vector<Skew>& plan);
   // The steps' actions: set each planned skew; reset every skewed node.
   FaultEvent Apply(FaultEvent e, const std::vector<Skew>& plan);
   FaultEvent Reset(FaultEvent e);

@@ -32,7 +32,7 @@ class ClusterNemesis : public Nemesis {
     schedule_.reset();  // the faults refer to net_
     if (net_) (void)net_->Teardown();
   }
-  void SetSchedule(std::unique_ptr<FaultSchedule> s) { schedule_ = std::move(s); }
+  void SetSchedule(std::unique_ptr<Nemesis> s) { schedule_ = std::move(s); }
   void Run(Clock::time_point end, const std::function<bool()>& stop,
            const FaultRecorder& record) override {
     schedule_->Run(end, stop, record);
@@ -41,7 +41,7 @@ class ClusterNemesis : public Nemesis {
 
  private:
   std::unique_ptr<NodeNetwork> net_;
-  std::unique_ptr<FaultSchedule> schedule_;
+  std::unique_ptr<Nemesis> schedule_;
 };
 
 }  // namespace
@@ -90,8 +90,14 @@ Result<std::unique_ptr<Nemesis>> MakeNemesis(const NemesisOptions& options, Db& 
     }
   }
   auto nemesis = std::make_unique<ClusterNemesis>(std::move(net));
-  nemesis->SetSchedule(
-      std::make_unique<FaultSchedule>(std::move(faults), options.interval_s, options.seed));
+  if (options.replay) {
+    auto replayed = ReplayedSchedule::Make(std::move(faults), *options.replay);
+    if (!replayed.ok()) return replayed.status();
+    nemesis->SetSchedule(std::move(replayed).value());
+  } else {
+    nemesis->SetSchedule(
+        std::make_unique<FaultSchedule>(std::move(faults), options.interval_s, options.seed));
+  }
   return std::unique_ptr<Nemesis>(std::move(nemesis));
 }
 

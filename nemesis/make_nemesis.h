@@ -1,8 +1,10 @@
 // MakeNemesis: turns the --nemesis words (registered in nemesis/parts.cc) into a FaultSchedule
-// over a database and (for the network and clock faults) a cluster.
+// over a database and (for the network and clock faults) a cluster — or, replaying a stored
+// run, into a ReplayedSchedule of its recorded steps (replay.h).
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "control/node_tools.h"
 #include "harness/db.h"
 #include "harness/nemesis.h"
+#include "nemesis/replay.h"
 
 namespace faultline {
 
@@ -20,6 +23,9 @@ struct NemesisOptions {
   double loss_probability = 0.2;    // loss: share of packets dropped
   int delay_ms = 100, jitter_ms = 10;  // delay: per packet
   int clock_skew_ms = 1000;         // clock: largest offset or strobe amplitude
+  // Set: take these recorded steps at their offsets (`faultline replay`) instead of drawing
+  // faults every interval; a step the faults cannot take is an error here, before the run.
+  std::optional<std::vector<RecordedStep>> replay;
 };
 
 // Builds the schedule. `cluster`/`tools` may be null when no word needs them. Prepares the

@@ -1,6 +1,9 @@
 #include "nemesis/network_faults.h"
 
+#include <cmath>
 #include <csignal>
+
+#include "nemesis/recorded_value.h"
 
 namespace faultline {
 
@@ -39,6 +42,31 @@ FaultStep PartitionFault::Begin(Random& rng) {
   return {e, [this, e, grudge = *g, shape] { return Apply(e, grudge, shape); }};
 }
 
+Result<FaultStep> PartitionFault::BeginAs(const Value& recorded) {
+  const std::string what = "recorded start-partition";
+  if (recorded.is_string()) {
+    return FaultStep{{"start-partition", recorded,
+                      "partition " + std::string(recorded.as_string()) +
+                          " could not be drawn when it was recorded; replayed as recorded: "
+                          "nothing done"},
+                     nullptr};
+  }
+  if (!recorded.is_map() || recorded.as_map().empty()) {
+    return Status::InvalidArgument(what + " " + recorded.ToJson() +
+                                   ": expected each node and the nodes it cannot hear, "
+                                   "{\"n1\":[\"n4\",\"n5\"],…}");
+  }
+  Grudge grudge;
+  for (const auto& [node, drops] : recorded.as_map()) {
+    FAULTLINE_RETURN_IF_ERROR(CheckRecordedNode(what, node, nodes_));
+    auto from = RecordedNodeList(what + " (" + node + "'s grudge)", &drops, nodes_);
+    if (!from.ok()) return from.status();
+    grudge[node].insert(from->begin(), from->end());
+  }
+  FaultEvent e{"start-partition", GrudgeValue(grudge), ""};
+  return FaultStep{e, [this, e, grudge] { return Apply(e, grudge, "replayed"); }};
+}
+
 FaultEvent PartitionFault::Apply(FaultEvent e, const Grudge& grudge, const std::string& shape) {
   active_ = true;  // even a partly applied partition must be healed
   if (Status s = net_.SetPartition(grudge); !s.ok()) e.error = shape + ": " + s.message();
@@ -65,8 +93,23 @@ FaultEvent PartitionFault::Heal(FaultEvent e) {
 LossFault::LossFault(NodeNetwork& net, std::vector<std::string> nodes, double probability)
     : net_(net), nodes_(std::move(nodes)), probability_(probability) {}
 
-FaultStep LossFault::Begin(Random& rng) {
-  std::vector<std::string> targets = RandomSubset(nodes_, rng);
+FaultStep LossFault::Begin(Random& rng) { return Step(RandomSubset(nodes_, rng)); }
+
+Result<FaultStep> LossFault::BeginAs(const Value& recorded) {
+  const std::string what = "recorded start-loss";
+  auto targets = RecordedNodeList(what, recorded.Find("nodes"), nodes_);
+  if (!targets.ok()) return targets.status();
+  auto probability = RecordedNumber(what, recorded, "probability");
+  if (!probability.ok()) return probability.status();
+  if (std::abs(*probability - probability_) > 1e-9) {
+    return Status::InvalidArgument(what + " dropped a share of " + std::to_string(*probability) +
+                                   " of the packets; this run's --loss-probability is " +
+                                   std::to_string(probability_) + " (expected the same)");
+  }
+  return Step(*targets);
+}
+
+FaultStep LossFault::Step(const std::vector<std::string>& targets) {
   FaultEvent e;
   e.f = "start-loss";
   e.value = Value::MakeMap({{"nodes", NodeList(targets)},
@@ -114,10 +157,31 @@ DelayFault::DelayFault(NodeNetwork& net, Cluster& cluster, const NodeTools& tool
   }
 }
 
-FaultStep DelayFault::Begin(Random& rng) {
+std::vector<std::string> DelayFault::NodeNames() const {
   std::vector<std::string> nodes;
   for (const auto& n : cluster_.nodes()) nodes.push_back(n.name);
-  std::vector<std::string> targets = RandomSubset(nodes, rng);
+  return nodes;
+}
+
+FaultStep DelayFault::Begin(Random& rng) { return Step(RandomSubset(NodeNames(), rng)); }
+
+Result<FaultStep> DelayFault::BeginAs(const Value& recorded) {
+  const std::string what = "recorded start-delay";
+  auto targets = RecordedNodeList(what, recorded.Find("nodes"), NodeNames());
+  if (!targets.ok()) return targets.status();
+  for (const auto& [key, ours] : {std::pair{"delay_ms", delay_ms_}, {"jitter_ms", jitter_ms_}}) {
+    auto theirs = RecordedInt(what, recorded, key);
+    if (!theirs.ok()) return theirs.status();
+    if (*theirs != ours) {
+      return Status::InvalidArgument(what + " has " + key + " " + std::to_string(*theirs) +
+                                     "; this run's delay daemons use " + std::to_string(ours) +
+                                     " (expected the same)");
+    }
+  }
+  return Step(*targets);
+}
+
+FaultStep DelayFault::Step(const std::vector<std::string>& targets) {
   FaultEvent e;
   e.f = "start-delay";
   e.value = Value::MakeMap({{"nodes", NodeList(targets)},

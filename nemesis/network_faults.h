@@ -25,7 +25,11 @@ class PartitionFault : public Fault {
                  std::vector<std::string> nodes, Db& db);
   std::string name() const override { return name_; }
   FaultStep Begin(Random& rng) override;
+  // The recorded value is the grudge ({"n1":["n4","n5"],…}), whatever shape drew it; a
+  // shape's name is a begin that could not draw one.
+  Result<FaultStep> BeginAs(const Value& recorded) override;
   std::optional<FaultStep> End() override;
+  FaultOps ops() const override { return {"start-partition", "stop-partition"}; }
 
  private:
   // The steps' actions: put `grudge` (of `shape`) in force; heal it.
@@ -45,9 +49,13 @@ class LossFault : public Fault {
   LossFault(NodeNetwork& net, std::vector<std::string> nodes, double probability);
   std::string name() const override { return "loss"; }
   FaultStep Begin(Random& rng) override;
+  // {"nodes":[…],"probability":P}; P must be this run's --loss-probability.
+  Result<FaultStep> BeginAs(const Value& recorded) override;
   std::optional<FaultStep> End() override;
+  FaultOps ops() const override { return {"start-loss", "stop-loss"}; }
 
  private:
+  FaultStep Step(const std::vector<std::string>& targets);
   FaultEvent Apply(FaultEvent e, const std::set<std::string>& targets);
   FaultEvent Heal(FaultEvent e);
   NodeNetwork& net_;
@@ -63,10 +71,16 @@ class DelayFault : public Fault {
              int jitter_ms, uint64_t seed);
   std::string name() const override { return "delay"; }
   FaultStep Begin(Random& rng) override;
+  // {"nodes":[…],"delay_ms":D,"jitter_ms":J}; D and J must be this run's (the daemons are
+  // started with them).
+  Result<FaultStep> BeginAs(const Value& recorded) override;
   std::optional<FaultStep> End() override;
+  FaultOps ops() const override { return {"start-delay", "stop-delay"}; }
 
  private:
   static constexpr int kQueue = 7;
+  std::vector<std::string> NodeNames() const;
+  FaultStep Step(const std::vector<std::string>& targets);
   FaultEvent Apply(FaultEvent e, const std::vector<std::string>& targets);
   FaultEvent Heal(FaultEvent e);
   // Starts node i's daemon on a fresh log and waits until it has bound the queue.

@@ -1,5 +1,7 @@
 #include "nemesis/process_faults.h"
 
+#include "nemesis/recorded_value.h"
+
 namespace faultline {
 namespace {
 
@@ -22,7 +24,7 @@ std::string ProcessFault::name() const {
 
 FaultStep ProcessFault::Begin(Random& rng) {
   FaultEvent e;
-  e.f = action_ == Action::kKill ? "kill" : "pause";
+  e.f = ops().begin;
   std::string target;
   if (primary_only_) {
     std::optional<std::string> primary = db_.Primary();
@@ -34,6 +36,28 @@ FaultStep ProcessFault::Begin(Random& rng) {
   }
   e.value = Value::String(target);
   return {e, [this, e, target] { return Hit(e, target); }};
+}
+
+Result<FaultStep> ProcessFault::BeginAs(const Value& recorded) {
+  const std::string f = ops().begin;
+  if (!recorded.is_string()) {
+    return Status::InvalidArgument("recorded " + f + " " + recorded.ToJson() +
+                                   ": expected the name of the node it hit");
+  }
+  const std::string target(recorded.as_string());
+  if (primary_only_ && target == "primary") {
+    return FaultStep{{f, recorded,
+                      "no primary was known when this " + f +
+                          " was recorded; replayed as recorded: nothing done"},
+                     nullptr};
+  }
+  FAULTLINE_RETURN_IF_ERROR(CheckRecordedNode("recorded " + f, target, db_.Nodes()));
+  FaultEvent e{f, recorded, ""};
+  return FaultStep{e, [this, e, target] { return Hit(e, target); }};
+}
+
+FaultOps ProcessFault::ops() const {
+  return action_ == Action::kKill ? FaultOps{"kill", "start"} : FaultOps{"pause", "resume"};
 }
 
 FaultEvent ProcessFault::Hit(FaultEvent e, const std::string& target) {
@@ -49,7 +73,7 @@ FaultEvent ProcessFault::Hit(FaultEvent e, const std::string& target) {
 std::optional<FaultStep> ProcessFault::End() {
   if (hit_.empty()) return std::nullopt;
   FaultEvent e;
-  e.f = action_ == Action::kKill ? "start" : "resume";
+  e.f = ops().end;
   e.value = NodesValue(hit_);
   return FaultStep{e, [this, e] { return Heal(e); }};
 }

@@ -18,7 +18,11 @@ class ProcessFault : public Fault {
 
   std::string name() const override;
   FaultStep Begin(Random& rng) override;
+  // The recorded value is the node hit (a kill-primary replays the node that was primary
+  // then, whichever is now), or "primary" for a begin that found no primary.
+  Result<FaultStep> BeginAs(const Value& recorded) override;
   std::optional<FaultStep> End() override;
+  FaultOps ops() const override;
 
  private:
   // The steps' actions: kill/pause `target`; restart/resume every node hit.

@@ -15,6 +15,14 @@
 
 namespace faultline {
 
+// What every schedule of faults does the same way (this one and ReplayedSchedule, replay.h):
+// records the step's invoke, takes it, and records its completion — a nemesis op pair.
+void TakeStep(const FaultStep& step, const FaultRecorder& record);
+// Sleeps until `t`; false when the run is over first (`end` passed, or `stop()`).
+bool WaitUntil(Clock::time_point t, Clock::time_point end, const std::function<bool()>& stop);
+// Takes the end step of every fault that has one in force.
+void EndAll(const std::vector<std::unique_ptr<Fault>>& faults, const FaultRecorder& record);
+
 class FaultSchedule : public Nemesis {
  public:
   FaultSchedule(std::vector<std::unique_ptr<Fault>> faults, double interval_s, uint64_t seed);
@@ -24,9 +32,6 @@ class FaultSchedule : public Nemesis {
   void HealAll(const FaultRecorder& record) override;
 
  private:
-  // Records the step's invoke, takes it, and records its completion.
-  static void Take(const FaultStep& step, const FaultRecorder& record);
-
   std::mutex mu_;  // serializes calls into the faults
   std::vector<std::unique_ptr<Fault>> faults_;
   const double interval_s_;

@@ -2,12 +2,15 @@
 // for testing what the nemesis asks of nodes without any node. Thread-safe.
 #pragma once
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "control/cluster.h"
+#include "control/node_tools.h"
 
 namespace faultline {
 
@@ -60,5 +63,26 @@ class FakeCluster : public Cluster {
   std::vector<NodeAddress> nodes_;
   std::vector<std::unique_ptr<RecordingRemote>> remotes_;
 };
+
+// NodeTools "installed" on a fake cluster: the tools are only named in the commands the fake
+// nodes record, so any file will do (/bin/true; the environment is restored afterwards).
+inline Result<NodeTools> FakeNodeTools(Cluster& c) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
+  for (const char* env : {"FAULTLINE_STORE_BIN", "FAULTLINE_CLOCK_LIB", "FAULTLINE_CLOCK_TOOL",
+                          "FAULTLINE_DELAYD_BIN"}) {
+    const char* was = std::getenv(env);
+    saved.emplace_back(env, was ? std::optional<std::string>(was) : std::nullopt);
+    setenv(env, "/bin/true", 1);
+  }
+  auto tools = NodeTools::Install(c);
+  for (const auto& [env, was] : saved) {
+    if (was) {
+      setenv(env.c_str(), was->c_str(), 1);
+    } else {
+      unsetenv(env.c_str());
+    }
+  }
+  return tools;
+}
 
 }  // namespace faultline

@@ -64,22 +64,7 @@ TEST(FaultStepsTest, NetworkAndClockFaultsSendNothingUntilTheStepIsTaken) {
   }
   LossFault loss(net, nodes, 0.3);
   ExpectActsOnlyWhenTaken(loss, sent);
-  // The tools are only named in the commands the fake nodes record: any file will do.
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
-  for (const char* env : {"FAULTLINE_STORE_BIN", "FAULTLINE_CLOCK_LIB", "FAULTLINE_CLOCK_TOOL",
-                          "FAULTLINE_DELAYD_BIN"}) {
-    const char* was = std::getenv(env);
-    saved.emplace_back(env, was ? std::optional<std::string>(was) : std::nullopt);
-    setenv(env, "/bin/true", 1);
-  }
-  auto tools = NodeTools::Install(c);
-  for (const auto& [env, was] : saved) {
-    if (was) {
-      setenv(env.c_str(), was->c_str(), 1);
-    } else {
-      unsetenv(env.c_str());
-    }
-  }
+  auto tools = FakeNodeTools(c);
   ASSERT_TRUE(tools.ok()) << tools.status().message();
   ClockFault clock(c, *tools, 500);
   ExpectActsOnlyWhenTaken(clock, sent);

@@ -89,6 +89,10 @@ class CountingFault : public Fault {
               return e;
             }};
   }
+  Result<FaultStep> BeginAs(const Value&) override {
+    return Status::Unsupported("CountingFault does not replay");
+  }
+  FaultOps ops() const override { return {"start-" + name_, "stop-" + name_}; }
   std::optional<FaultStep> End() override {
     if (!open) return std::nullopt;
     FaultEvent e{"stop-" + name_, Value(), ""};
