@@ -46,6 +46,7 @@ struct CheckFlags {
   bool allow_negative = false;  // set: true
   std::optional<std::string> consistency;
   std::optional<std::string> key;  // shrink: only this key's witnesses
+  bool no_witnesses = false;       // check: verdicts only, no problem shrunk
 };
 
 constexpr const char* kCheckHelp = R"(
@@ -69,7 +70,9 @@ Checks one history (a run's folder stands for its history.jsonl) as `faultline c
 and shrinks each problem found to its witness: the smallest sub-history the same checker
 still finds wrong in the same way, named (lost write, stale read, …) with one sentence. Each
 witness is written as a history of its own (WITNESS_DIR/<checker>-<key>.jsonl) that
-`faultline check` finds invalid alone, and all of them to WITNESS_DIR/witnesses.json.
+`faultline check` finds invalid alone, and all of them to WITNESS_DIR/witnesses.json; a run's
+test.json is copied beside them, so that check uses the run's checkers and parameters (for a
+history with none, give check the same --checker and parameters as shrink).
 docs/witnesses.md says what each checker may drop and why the witness is a proof.
 Exit: 0 valid (nothing to shrink), 1 witnesses written, 2 unknown, 3 bad usage or input.
 )";
@@ -181,6 +184,21 @@ void PrintProblems(const std::vector<CheckerProblem>& problems, const std::strin
 
 // What `check` prints for one file: with the linearizability checker alone, the line it has
 // always printed (model, keys, ops); otherwise a line per checker, each with its problems.
+// Up to kShown of the checker's witnesses (their name and sentence), then how many more;
+// false when it has none (its problems are printed instead).
+bool PrintWitnesses(const Composition& c, const std::string& checker, const std::string& indent) {
+  constexpr size_t kShown = 3;
+  size_t n = 0;
+  for (const Witness& w : c.witnesses) {
+    if (w.checker != checker) continue;
+    if (n++ < kShown) std::cout << indent << WitnessLine(w) << "\n";
+  }
+  if (n > kShown) {
+    std::cout << indent << "… and " << n - kShown << " more (see results.json, or faultline shrink)\n";
+  }
+  return n > 0;
+}
+
 void PrintOutcome(const std::string& path, const FileOutcome& out, const Composition& c,
                   const std::optional<std::string>& nothing) {
   const std::string times = "parse " + Ms(out.parse_seconds) + ", check " + Ms(out.check_seconds);
@@ -191,14 +209,16 @@ void PrintOutcome(const std::string& path, const FileOutcome& out, const Composi
               << keys << (keys == 1 ? " key, " : " keys, ") << d.value("ops", size_t{0}) << " ops, "
               << times << ")\n";
     if (nothing) std::cout << "    " << *nothing << "\n";
-    PrintProblems(c.results[0].second.problems, "    ", true);
+    if (!PrintWitnesses(c, "linearizability", "    ")) {
+      PrintProblems(c.results[0].second.problems, "    ", true);
+    }
     return;
   }
   std::cout << path << ": " << VerdictName(out.verdict) << "  (" << times << ")\n";
   if (nothing) std::cout << "    " << *nothing << "\n";
   for (const auto& [name, r] : c.results) {
     std::cout << "    " << r.summary << "\n";
-    PrintProblems(r.problems, "      ", false);
+    if (!PrintWitnesses(c, name, "      ")) PrintProblems(r.problems, "      ", false);
     if (r.problems.empty() && !r.why.empty()) std::cout << "      " << r.why << "\n";
   }
 }
@@ -219,7 +239,7 @@ FileOutcome CheckFile(const std::string& path, const CheckFlags& flags,
   auto checkers = CheckersFor(path, flags, lin_params, *loaded);
   if (!checkers.ok()) return BadInput(std::move(out), checkers.status().message());
   const auto t1 = Clock::now();
-  auto composed = Compose(*checkers, loaded->history, path);
+  auto composed = Compose(*checkers, loaded->history, path, !flags.no_witnesses);
   out.check_seconds = Seconds(t1);
   if (!composed.ok()) return BadInput(std::move(out), composed.status().message());
   out.verdict = composed->verdict;
@@ -303,6 +323,10 @@ Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* hel
   po::options_description desc(shrink ? "faultline shrink [options] RUN_DIR|HISTORY"
                                       : "faultline check [options] FILE_OR_DIR...");
   po::options_description_easy_init add = desc.add_options();
+  if (!shrink) {
+    add("no-witnesses", po::bool_switch(&f->no_witnesses),
+        "do not shrink problems to witnesses (faster on histories with thousands of them)");
+  }
   if (shrink) {
     add("key", po::value<std::string>()->notifier([f](const std::string& v) { f->key = v; }),
         "only the witnesses of this key");
@@ -443,25 +467,41 @@ int RunShrink(const std::vector<std::string>& args) {
       : run_dir          ? std::filesystem::path(path).parent_path().string() + "/witnesses"
                          : path + ".witnesses";
   auto format = ParseHistoryFormat(flags.format);
+  const auto t0 = Clock::now();
   auto loaded = ReadHistoryFile(path, format.value());
   if (!loaded.ok()) {
     std::cerr << loaded.status().message() << "\n";
     return kExitBadInput;
   }
+  const double parse_seconds = Seconds(t0);
+  const auto t1 = Clock::now();
   auto checkers = CheckersFor(path, flags, *lin_params, *loaded);
-  auto composed = checkers.ok() ? Compose(*checkers, loaded->history, path)
+  auto composed = checkers.ok() ? Compose(*checkers, loaded->history, path, /*witnesses=*/false)
                                 : Result<Composition>(checkers.status());
   if (!composed.ok()) {
     std::cerr << composed.status().message() << "\n";
     return kExitBadInput;
   }
-  std::vector<const Witness*> chosen;
-  for (const Witness& w : composed->witnesses) {
-    if (!flags.key || w.key == flags.key) chosen.push_back(&w);
+  const double check_seconds = Seconds(t1);
+  const auto t2 = Clock::now();
+  // Only the problems asked for are shrunk (--key: that key's alone).
+  std::vector<Witness> witnesses;
+  for (size_t i = 0; i < checkers->size(); ++i) {
+    CheckerResult& r = composed->results[i].second;
+    if (r.verdict != Verdict::kInvalid) continue;
+    if (flags.key) {
+      std::erase_if(r.problems, [&](const CheckerProblem& p) { return p.key != flags.key; });
+    }
+    for (Witness& w : FindWitnesses(*(*checkers)[i], r, loaded->history, path)) {
+      if (!w.kind.empty()) witnesses.push_back(std::move(w));
+    }
   }
+  std::vector<const Witness*> chosen;
+  for (const Witness& w : witnesses) chosen.push_back(&w);
   std::cout << path << ": " << VerdictName(composed->verdict) << "; " << chosen.size()
             << " witness" << (chosen.size() == 1 ? "" : "es") << (flags.key ? " of key " + *flags.key : "")
-            << "\n";
+            << "  (parse " << Ms(parse_seconds) << ", check " << Ms(check_seconds) << ", shrink "
+            << Ms(Seconds(t2)) << ")\n";
   if (chosen.empty()) {
     if (flags.key && composed->verdict == Verdict::kInvalid) {
       std::cerr << "key " << *flags.key << " has no problem to shrink\n";
@@ -474,6 +514,12 @@ int RunShrink(const std::vector<std::string>& args) {
   if (ec) {
     std::cerr << out_dir << ": cannot create: " << ec.message() << "\n";
     return kExitBadInput;
+  }
+  // The run's test.json goes beside the witnesses, so that `faultline check` of one of them
+  // runs the run's checkers with its parameters (a bank's total), as it would the history.
+  if (auto run = ReadStoredRun(path); run.ok() && *run) {
+    std::filesystem::copy_file((*run)->test_json, out_dir + "/test.json",
+                               std::filesystem::copy_options::overwrite_existing, ec);
   }
   std::map<std::string, int> taken;
   nlohmann::json all = nlohmann::json::array();

@@ -33,7 +33,7 @@ struct Seen {
   std::string Acked() const { return done ? Time(done->time) : "?"; }
   static std::string Time(int64_t ns) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
+    std::snprintf(buf, sizeof buf, "%.3f s", double(ns) / 1e9);
     return buf;
   }
 };
@@ -105,6 +105,13 @@ class RegisterNamer {
       return w && *w == v;
     });
   }
+  // The op of the whole key that wrote v (values are written once), or nullptr.
+  const Seen* KeyWriter(const Value& v) const {
+    for (const Seen& s : key_) {
+      if (auto w = Written(s); w && *w == v) return &s;
+    }
+    return nullptr;
+  }
   const Seen* Writer(const Value& v) const {
     for (const Seen& s : ops_) {
       if (auto w = Written(s); w && *w == v) return &s;
@@ -132,33 +139,63 @@ class RegisterNamer {
   bool ReplacedBefore(const Value& v, const Seen& newer, const Seen& reader) const {
     auto nw = Written(newer);
     if (!nw || *nw == v || !newer.acknowledged_before(reader)) return false;
-    return OlderThanWrite(v, newer, 4);
+    return OlderThanWrite(v, newer, reader, 4);
   }
 
-  // v was current before `newer` wrote: v is nil, or its writer was acknowledged before
-  // `newer` began, or `newer` is a cas from v, or v was written by a cas from a value older
-  // than `newer` (that cas ran while the older value was current). `depth` bounds the chain.
-  bool OlderThanWrite(const Value& v, const Seen& newer, int depth) const {
+  // v was current before `newer` wrote: v is nil, or an op that wrote or observed v was
+  // acknowledged before `newer` began or before an op observed what `newer` wrote, or `newer`
+  // is a cas from v, or v was written by a cas from a value older than `newer` (that cas ran
+  // while the older value was current).
+  // The evidence is what was known when `as_of` (the op whose anomaly is being named) began:
+  // ops acknowledged before it. A witness is contradictory as a whole, so its later ops would
+  // prove either order; an engineer judges an op by its past. `depth` bounds the chain.
+  bool OlderThanWrite(const Value& v, const Seen& newer, const Seen& as_of, int depth) const {
+    auto evidence = [&](const Seen& s) { return s.acknowledged_before(as_of); };
     if (v.is_null()) return true;
-    if (newer.is("cas") && newer.invoke->value.as_list()[0] == v) return true;
+    if (newer.is("cas") && newer.invoke->value.as_list()[0] == v && evidence(newer)) return true;
+    // An op that wrote or saw v was acknowledged before `newer` began or before another op
+    // saw what `newer` wrote: with values written once, v was current first.
+    const std::optional<Value> u = Written(newer);
+    for (const Seen& s : ops_) {
+      auto o = Observed(s);
+      auto w = Written(s);
+      if (!((o && *o == v) || (w && *w == v && s.ok())) || !evidence(s) || &s == &newer) continue;
+      for (const Seen& t : ops_) {
+        auto ot = Observed(t);
+        const bool shows_u = &t == &newer || (ot && u && *ot == *u && evidence(t));
+        if (shows_u && s.acknowledged_before(t)) return true;
+      }
+    }
     const Seen* writer = Writer(v);
     if (!writer || writer == &newer) return false;
-    if (writer->acknowledged_before(newer)) return true;
-    if (depth == 0 || !writer->is("cas") || !writer->ok()) return false;
+    if (depth == 0 || !writer->is("cas") || !evidence(*writer)) return false;
     const Value& from = writer->invoke->value.as_list()[0];
-    return from != v && OlderThanWrite(from, newer, depth - 1);
+    return from != v && OlderThanWrite(from, newer, as_of, depth - 1);
   }
 
   bool ImpossibleCas(Witness* w) const {
     for (const Seen& cas : ops_) {
       if (!cas.is("cas") || !cas.ok()) continue;
       const Value& from = cas.invoke->value.as_list()[0];
+      const std::string head = "cas " + Text(from) + "→" + Text(cas.invoke->value.as_list()[1]) +
+                               " by " + cas.Who() + " at " + cas.Invoked() + " succeeded, although ";
       for (const Seen& newer : ops_) {
         if (&newer == &cas || !ReplacedBefore(from, newer, cas)) continue;
         w->kind = "impossible-cas";
-        w->sentence = "cas " + Text(from) + "→" + Text(cas.invoke->value.as_list()[1]) + " by " +
-                      cas.Who() + " at " + cas.Invoked() + " succeeded, although " +
-                      Describe(newer) + " had already replaced " + Text(from);
+        w->sentence = head + Describe(newer) + " had already replaced " + Text(from);
+        return true;
+      }
+      // Or a read, acknowledged before the cas began, had returned a value written after it.
+      for (const Seen& read : ops_) {
+        auto u = Observed(read);
+        if (!u || !read.is("read") || *u == from || !read.acknowledged_before(cas) ||
+            !Older(from, *u, cas)) {
+          continue;
+        }
+        w->kind = "impossible-cas";
+        w->sentence = head + "a read by " + read.Who() + " had returned " + Text(*u) +
+                      ", a value written after " + Text(from) + ", at " + read.Acked() +
+                      ", before the cas began";
         return true;
       }
     }
@@ -173,7 +210,7 @@ class RegisterNamer {
       for (const Seen& second : ops_) {
         auto v = Observed(second);
         if (!v || !second.is("read") || second.invoke->process != first.invoke->process ||
-            !first.acknowledged_before(second) || *v == *u || !Older(*v, *u)) {
+            !first.acknowledged_before(second) || *v == *u || !Older(*v, *u, second)) {
           continue;
         }
         w->kind = "non-monotonic-reads";
@@ -189,10 +226,10 @@ class RegisterNamer {
 
   // v was replaced by u: v is nil (and u is not), or v's writer was acknowledged before u's
   // writer began, or u was written by a cas from v.
-  bool Older(const Value& v, const Value& u) const {
+  bool Older(const Value& v, const Value& u, const Seen& as_of) const {
     if (v == u) return false;
     const Seen* wu = Writer(u);
-    return wu && OlderThanWrite(v, *wu, 4);
+    return wu && OlderThanWrite(v, *wu, as_of, 4);
   }
 
   // A read returning a value an acknowledged write had replaced before it began: a lost write
@@ -204,9 +241,18 @@ class RegisterNamer {
       for (const Seen& newer : ops_) {
         if (!ReplacedBefore(*v, newer, read)) continue;
         const Value u = *Written(newer);
+        // A stale read when the write was seen after it was acknowledged, or the register had
+        // been seen to move past v before this read looked: the reader was behind. A lost
+        // write when this read was the first look after the acknowledgement and u was never
+        // seen: from outside, the write vanished.
+        const int64_t acked = newer.done->index;
         const bool seen_again = std::any_of(key_.begin(), key_.end(), [&](const Seen& s) {
           auto o = Observed(s);
-          return o && *o == u && newer.done->index < s.invoke->index;
+          if (!o || s.invoke->index < acked) return false;
+          if (*o == u) return true;
+          if (s.invoke->index >= read.invoke->index || *o == *v) return false;
+          const Seen* wo = KeyWriter(*o);
+          return wo && wo->invoke->index > newer.invoke->index;  // written after u, so after v
         });
         const std::string replaced =
             v->is_null() ? "nil, the register's initial value" : Text(*v) + ", the value it had replaced";
@@ -238,7 +284,8 @@ class RegisterNamer {
       if (!u || !first.is("read")) continue;
       for (const Seen& second : ops_) {
         auto v = Observed(second);
-        if (!v || !second.is("read") || !first.acknowledged_before(second) || !Older(*v, *u)) {
+        if (!v || !second.is("read") || !first.acknowledged_before(second) ||
+            !Older(*v, *u, second)) {
           continue;
         }
         w->kind = "stale-read";

@@ -20,6 +20,25 @@ run_test() {
   "$FAULTLINE" check "$ROOT/latest/history.jsonl" >"$ROOT/check.txt" 2>&1
   code=$?
   [[ $code -eq $expected ]] || { cat "$ROOT/check.txt" >&2; fail "re-check exited $code, expected $expected"; }
+  [[ $expected -eq 1 ]] && assert_witnesses_recheck "$ROOT/latest"
+  return 0
+}
+
+# assert_witnesses_recheck RUN_DIR: every problem of an invalid run has a witness, and each
+# witness is invalid by `faultline check` alone (docs/witnesses.md: a witness is a proof).
+assert_witnesses_recheck() {
+  local run=$1 out="$ROOT/witnesses.$RANDOM"
+  "$FAULTLINE" shrink "$run" --out "$out" >"$out.txt" 2>&1
+  local code=$?
+  [[ $code -eq 1 ]] || { cat "$out.txt" >&2; fail "shrink of $run exited $code, expected 1"; }
+  local f n=0
+  for f in "$out"/*.jsonl; do
+    n=$((n + 1))
+    "$FAULTLINE" check "$f" >"$out.check" 2>&1
+    code=$?
+    [[ $code -eq 1 ]] || { cat "$out.check" >&2; fail "witness $f re-checks with exit $code, expected 1"; }
+  done
+  ((n > 0)) || { cat "$out.txt" >&2; fail "an invalid run with no witness: $run"; }
 }
 
 # run_test_valid_or_invalid ARGS… — runs `faultline test` where either verdict may come out
