@@ -26,9 +26,11 @@ for i in $(seq 1 "$REPS"); do
   echo "  run $i: with witnesses $with, without $without"
 done
 echo "faultline shrink, every key:"
-"$FAULTLINE" shrink "$H" --out "$ROOT/all" | head -n 1 || true
+"$FAULTLINE" shrink "$H" --out "$ROOT/all" >"$ROOT/all.txt" || true
+head -n 1 "$ROOT/all.txt"
 echo "faultline shrink --key r2:"
-"$FAULTLINE" shrink "$H" --key r2 --out "$ROOT/one" | head -n 1 || true
+"$FAULTLINE" shrink "$H" --key r2 --out "$ROOT/one" >"$ROOT/one.txt" || true
+head -n 1 "$ROOT/one.txt"
 
 # The same history as an invalid run's: its report and results.json.
 RUN=$ROOT/run
@@ -41,6 +43,12 @@ cat >"$RUN/test.json" <<'EOF'
 EOF
 "$FAULTLINE" analyze "$RUN" >/dev/null 2>&1 || true
 echo "report of the invalid run: report.html $(du -m "$RUN/report.html" | cut -f1) MB, results.json" \
+  "$(du -m "$RUN/results.json" | cut -f1) MB"
+# The same report without the witnesses, for what they add.
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); r.pop("witnesses", None); json.dump(r, open(sys.argv[1], "w"))' \
+  "$RUN/results.json"
+"$FAULTLINE" report "$RUN" >/dev/null
+echo "  without the witnesses: report.html $(du -m "$RUN/report.html" | cut -f1) MB, results.json" \
   "$(du -m "$RUN/results.json" | cut -f1) MB"
 
 python3 - "$ROOT/all/witnesses.json" "$H.anomalies" <<'EOF'

@@ -3,15 +3,36 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "checkers/registry.h"
 #include "checkers/witness/plan.h"
 
 namespace faultline {
 
-HistoryIndex::HistoryIndex(const History& history) {
+namespace {
+
+// The position of `index` in the sorted `scope`, or scope.size() when it is not there.
+size_t Position(const std::vector<int64_t>& scope, int64_t index) {
+  auto it = std::lower_bound(scope.begin(), scope.end(), index);
+  return it != scope.end() && *it == index ? size_t(it - scope.begin()) : scope.size();
+}
+
+}  // namespace
+
+HistoryIndex::HistoryIndex(const History& history, const std::set<std::string>* only)
+    : observed(history.size(), -1), written(history.size(), -1) {
   std::map<std::string, std::vector<int64_t>> keys;
+  std::map<int64_t, std::vector<int64_t>> unknown;
+  std::unordered_map<std::string, int32_t> ids;
+  auto id = [&](const Op& op, const Value& v) {
+    std::string text = op.key ? op.key.value() : std::string();
+    text += '\0';
+    v.AppendJson(&text);
+    auto [it, fresh] = ids.try_emplace(std::move(text), int32_t(writers.size()));
+    if (fresh) writers.emplace_back();
+    return it->second;
+  };
   for (const Op& op : history.ops()) {
     if (op.type != OpType::kInvoke) continue;
     if (op.is_nemesis()) {
@@ -20,8 +41,25 @@ HistoryIndex::HistoryIndex(const History& history) {
     }
     all.push_back(op.index);
     if (op.key) keys[op.key.value()].push_back(op.index);
+    const int64_t c = history.partner(size_t(op.index));
+    const OpType out = c >= 0 ? history[size_t(c)].type : OpType::kInfo;
+    if (out == OpType::kInfo) unknown[op.process].push_back(op.index);
+    if (out == OpType::kFail) continue;  // did not happen: observed and wrote nothing
+    if (only && (!op.key || !only->count(op.key.value()))) continue;
+    const bool pair = op.value.is_list() && op.value.as_list().size() == 2;
+    if ((op.f == "read" || op.f == "get") && out == OpType::kOk) {
+      observed[size_t(op.index)] = id(op, history[size_t(c)].value);
+    } else if (op.f == "write" || op.f == "put") {
+      written[size_t(op.index)] = id(op, op.value);
+    } else if (op.f == "cas" && pair) {
+      observed[size_t(op.index)] = id(op, op.value.as_list()[0]);
+      written[size_t(op.index)] = id(op, op.value.as_list()[1]);
+    }
+    if (written[size_t(op.index)] >= 0) writers[size_t(written[size_t(op.index)])].push_back(op.index);
   }
   by_key.assign(std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
+  unknown_by_process.assign(std::make_move_iterator(unknown.begin()),
+                            std::make_move_iterator(unknown.end()));
 }
 
 const std::vector<int64_t>& HistoryIndex::KeyOps(const std::optional<std::string>& key) const {
@@ -32,52 +70,43 @@ const std::vector<int64_t>& HistoryIndex::KeyOps(const std::optional<std::string
   return it != by_key.end() && it->first == *key ? it->second : kNone;
 }
 
+const std::vector<int64_t>& HistoryIndex::UnknownOf(int64_t process) const {
+  auto it = std::lower_bound(unknown_by_process.begin(), unknown_by_process.end(), process,
+                             [](const auto& e, int64_t p) { return e.first < p; });
+  static const std::vector<int64_t> kNone;
+  return it != unknown_by_process.end() && it->first == process ? it->second : kNone;
+}
+
+size_t ShrinkPlan::UnitOf(int64_t index) const {
+  if (groups.empty()) return Position(*scope, index);
+  for (size_t u = 0; u < groups.size(); ++u) {
+    if (std::find(groups[u].begin(), groups[u].end(), index) != groups[u].end()) return u;
+  }
+  return size();
+}
+
+bool ShrinkPlan::Allowed(const std::vector<char>& keep) const {
+  for (size_t u : pinned) {
+    if (!keep[u]) return false;
+  }
+  if (!needs) return true;
+  std::vector<size_t> needed;
+  for (size_t u = 0; u < keep.size(); ++u) {
+    if (!keep[u]) continue;
+    needed.clear();
+    needs(u, &needed);
+    for (size_t r : needed) {
+      if (r < keep.size() && !keep[r]) return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 
 OpType Outcome(const History& h, int64_t invoke) {
   const int64_t c = h.partner(size_t(invoke));
   return c >= 0 ? h[size_t(c)].type : OpType::kInfo;
-}
-
-// What an op of a register-like history (read/write/cas; get/put/append) observed and wrote,
-// as JSON texts ("" for nothing).
-struct Effects {
-  std::string observed;  // the value a read returned, a cas expected, a get returned
-  std::string written;   // the value a write, cas or put wrote
-  bool append = false;   // a kv append that may have happened
-  bool info = false;     // its outcome is unknown (info or never completed)
-  bool acquire = false, release = false;
-};
-
-Effects EffectsOf(const History& h, int64_t i) {
-  Effects e;
-  const Op& op = h[size_t(i)];
-  const OpType out = Outcome(h, i);
-  e.info = out == OpType::kInfo;
-  if (out == OpType::kFail) return e;  // did not happen: neither observed nor wrote anything
-  const int64_t c = h.partner(size_t(i));
-  if ((op.f == "read" || op.f == "get") && out == OpType::kOk) {
-    e.observed = h[size_t(c)].value.ToJson();
-  } else if (op.f == "write" || op.f == "put") {
-    e.written = op.value.ToJson();
-  } else if (op.f == "cas" && op.value.is_list() && op.value.as_list().size() == 2) {
-    e.observed = op.value.as_list()[0].ToJson();
-    e.written = op.value.as_list()[1].ToJson();
-  } else if (op.f == "append") {
-    e.append = true;
-  } else if (op.f == "acquire") {
-    e.acquire = true;
-  } else if (op.f == "release") {
-    e.release = true;
-  }
-  return e;
-}
-
-std::vector<std::vector<int64_t>> Singletons(const std::vector<int64_t>& ops) {
-  std::vector<std::vector<int64_t>> units;
-  units.reserve(ops.size());
-  for (int64_t i : ops) units.push_back({i});
-  return units;
 }
 
 // Units of a mutex key: an acquire with its process's next release (dropping both leaves the
@@ -86,76 +115,61 @@ std::vector<std::vector<int64_t>> MutexUnits(const History& h, const std::vector
   std::vector<std::vector<int64_t>> units;
   std::map<int64_t, size_t> open;  // process → unit of its acquire awaiting a release
   for (int64_t i : ops) {
-    const Effects e = EffectsOf(h, i);
-    const int64_t p = h[size_t(i)].process;
-    if (e.release && open.count(p)) {
-      units[open[p]].push_back(i);
-      open.erase(p);
+    const Op& op = h[size_t(i)];
+    const bool happened = Outcome(h, i) != OpType::kFail;
+    if (op.f == "release" && happened && open.count(op.process)) {
+      units[open[op.process]].push_back(i);
+      open.erase(op.process);
       continue;
     }
     units.push_back({i});
-    if (e.acquire) open[p] = units.size() - 1;
+    if (op.f == "acquire" && happened) open[op.process] = units.size() - 1;
   }
   return units;
 }
 
 // Register rule (linearizability's register models, and the causal checker): reads and
 // failed ops may go; a write or cas may go only when no kept op observed the value it wrote
-// (else that op would read "a value never written"). With `sessions` (causal), an op of
-// unknown outcome may go only when its process has no kept op after it: it ends a session,
-// and dropping it would join two.
-std::function<bool(const std::vector<char>&)> RegisterRule(const History& h,
-                                                          const ShrinkPlan& plan,
-                                                          bool sessions) {
-  std::vector<Effects> effects;
-  for (const auto& u : plan.units) effects.push_back(EffectsOf(h, u[0]));
-  const auto units = plan.units;
-  return [&h, effects, units, sessions](const std::vector<char>& keep) {
-    std::unordered_set<std::string> observed;
-    std::map<int64_t, int64_t> last_kept;  // process → last kept invoke index
-    for (size_t u = 0; u < units.size(); ++u) {
-      if (!keep[u]) continue;
-      if (!effects[u].observed.empty()) observed.insert(effects[u].observed);
-      int64_t& last = last_kept[h[size_t(units[u][0])].process];
-      last = std::max(last, units[u][0]);
+// (else that op would read "a value never written"), so a kept op needs every writer of
+// what it observed. With `sessions` (causal), an op of unknown outcome may go only when its
+// process has no kept op after it: it ends a session, and dropping it would join two.
+std::function<void(size_t, std::vector<size_t>*)> RegisterRule(const History& h,
+                                                               const HistoryIndex& index,
+                                                               const std::vector<int64_t>* scope,
+                                                               bool sessions) {
+  return [&h, &index, scope, sessions](size_t u, std::vector<size_t>* out) {
+    const int64_t i = (*scope)[u];
+    if (const int32_t v = index.observed[size_t(i)]; v >= 0) {
+      for (int64_t w : index.writers[size_t(v)]) out->push_back(Position(*scope, w));
     }
-    for (size_t u = 0; u < units.size(); ++u) {
-      if (keep[u]) continue;
-      if (!effects[u].written.empty() && observed.count(effects[u].written)) return false;
-      if (sessions && effects[u].info) {
-        auto it = last_kept.find(h[size_t(units[u][0])].process);
-        if (it != last_kept.end() && it->second > units[u][0]) return false;
-      }
+    if (!sessions) return;
+    for (int64_t x : index.UnknownOf(h[size_t(i)].process)) {
+      if (x >= i) break;
+      out->push_back(Position(*scope, x));
     }
-    return true;
   };
 }
 
 // kv rule: gets and failed ops may go; a put may go only when no kept get returned a value
 // that starts with what it wrote (appends extend it); an append only when no get is kept.
-std::function<bool(const std::vector<char>&)> KvRule(const History& h, const ShrinkPlan& plan) {
-  std::vector<Effects> effects;
-  for (const auto& u : plan.units) effects.push_back(EffectsOf(h, u[0]));
-  return [effects](const std::vector<char>& keep) {
-    std::vector<std::string> gets;
-    for (size_t u = 0; u < effects.size(); ++u) {
-      if (keep[u] && !effects[u].observed.empty()) gets.push_back(effects[u].observed);
-    }
-    for (size_t u = 0; u < effects.size(); ++u) {
-      if (keep[u]) continue;
-      if (effects[u].append && !gets.empty()) return false;
-      if (effects[u].written.empty()) continue;
-      // JSON strings: compare the texts without their closing quote.
-      const std::string prefix = effects[u].written.substr(0, effects[u].written.size() - 1);
-      for (const std::string& g : gets) {
-        if (g.compare(0, prefix.size(), prefix) == 0) return false;
+std::function<void(size_t, std::vector<size_t>*)> KvRule(const History& h,
+                                                         const std::vector<int64_t>* scope) {
+  return [&h, scope](size_t u, std::vector<size_t>* out) {
+    const int64_t i = (*scope)[u];
+    const int64_t c = h.partner(size_t(i));
+    if (h[size_t(i)].f != "get" || c < 0 || h[size_t(c)].type != OpType::kOk) return;
+    const std::string got = h[size_t(c)].value.is_string() ? std::string(h[size_t(c)].value.as_string()) : "";
+    for (size_t k = 0; k < scope->size(); ++k) {
+      const int64_t j = (*scope)[k];
+      const Op& op = h[size_t(j)];
+      if (Outcome(h, j) == OpType::kFail) continue;
+      if (op.f == "append") out->push_back(k);
+      if (op.f == "put" && op.value.is_string() && got.starts_with(op.value.as_string())) {
+        out->push_back(k);
       }
     }
-    return true;
   };
 }
-
-bool AnyDropAllowed(const std::vector<char>&) { return true; }
 
 // Maps a sub-history's invoke index back, for comparing targets.
 int64_t Original(int64_t sub, const std::vector<int64_t>& to_original) {
@@ -177,35 +191,26 @@ std::function<bool(const CheckerResult&, const std::vector<int64_t>&)> SameKindO
 }
 
 std::vector<size_t> UnitsOf(const ShrinkPlan& plan, const std::vector<int64_t>& ops) {
-  std::set<int64_t> wanted(ops.begin(), ops.end());
-  std::vector<size_t> out;
-  for (size_t u = 0; u < plan.units.size(); ++u) {
-    for (int64_t i : plan.units[u]) {
-      if (wanted.count(i)) {
-        out.push_back(u);
-        break;
-      }
-    }
+  std::set<size_t> out;
+  for (int64_t i : ops) {
+    if (const size_t u = plan.UnitOf(i); u < plan.size()) out.insert(u);
   }
-  return out;
+  return {out.begin(), out.end()};
 }
 
-// The hint closed under "observed": the units of `ops`, plus the writers of every value they
-// observed (a register witness needs the write a read saw).
-std::vector<size_t> ObservedClosure(const History& h, const ShrinkPlan& plan,
-                                    const std::vector<int64_t>& ops) {
+// The hint closed under the plan's rule: the units of `ops`, plus what they require (the
+// writers of what they observed, …), until nothing more is required.
+std::vector<size_t> Closure(const ShrinkPlan& plan, const std::vector<int64_t>& ops) {
   std::vector<size_t> hint = UnitsOf(plan, ops);
   std::set<size_t> in(hint.begin(), hint.end());
-  std::map<std::string, std::vector<size_t>> writers;
-  for (size_t u = 0; u < plan.units.size(); ++u) {
-    const Effects e = EffectsOf(h, plan.units[u][0]);
-    if (!e.written.empty()) writers[e.written].push_back(u);
-  }
-  for (size_t k = 0; k < hint.size(); ++k) {
-    const Effects e = EffectsOf(h, plan.units[hint[k]][0]);
-    if (e.observed.empty()) continue;
-    for (size_t w : writers[e.observed]) {
-      if (in.insert(w).second) hint.push_back(w);
+  in.insert(plan.pinned.begin(), plan.pinned.end());
+  hint.assign(in.begin(), in.end());
+  std::vector<size_t> needed;
+  for (size_t k = 0; k < hint.size() && plan.needs; ++k) {
+    needed.clear();
+    plan.needs(hint[k], &needed);
+    for (size_t r : needed) {
+      if (r < plan.size() && in.insert(r).second) hint.push_back(r);
     }
   }
   std::sort(hint.begin(), hint.end());
@@ -219,16 +224,15 @@ void PlanLinearizability(const CheckerResult& result, const CheckerProblem& prob
     return;
   }
   const std::string model = result.detail.value("model", "cas-register");
-  const std::vector<int64_t>& ops = index.KeyOps(problem.key);
-  plan->units = model == "mutex" ? MutexUnits(h, ops) : Singletons(ops);
-  if (model == "kv") {
-    plan->allowed = KvRule(h, *plan);
-  } else if (model == "mutex") {
-    plan->allowed = AnyDropAllowed;
+  plan->scope = &index.KeyOps(problem.key);
+  if (model == "mutex") {
+    plan->groups = MutexUnits(h, *plan->scope);
+  } else if (model == "kv") {
+    plan->needs = KvRule(h, plan->scope);
   } else {
-    plan->allowed = RegisterRule(h, *plan, false);
+    plan->needs = RegisterRule(h, index, plan->scope, false);
   }
-  plan->hint = ObservedClosure(h, *plan, problem.op_indices);
+  plan->hint = Closure(*plan, problem.op_indices);
   // The sub-history holds this key alone: any invalid verdict is this key's.
   plan->same = [](const CheckerResult& r, const std::vector<int64_t>&) {
     return r.verdict == Verdict::kInvalid;
@@ -238,10 +242,10 @@ void PlanLinearizability(const CheckerResult& result, const CheckerProblem& prob
 void PlanCausal(const CheckerProblem& problem, const History& h, const HistoryIndex& index,
                 ShrinkPlan* plan) {
   // Causality crosses keys (a session's reads of other keys carry dependencies): the scope is
-  // the whole history, the hint the checker's own ops and the writes they read.
-  plan->units = Singletons(index.all);
-  plan->allowed = RegisterRule(h, *plan, true);
-  plan->hint = ObservedClosure(h, *plan, problem.op_indices);
+  // the whole history, the hint the checker's own ops and what they require.
+  plan->scope = &index.all;
+  plan->needs = RegisterRule(h, index, plan->scope, true);
+  plan->hint = Closure(*plan, problem.op_indices);
   plan->same = SameKindOnTarget(problem);
 }
 
@@ -258,22 +262,23 @@ void PlanBank(const CheckerResult& result, const CheckerProblem& problem,
   }
   plan->owned = std::move(bank).value();
   plan->checker = plan->owned.get();
-  plan->units = Singletons(index.all);
-  plan->allowed = AnyDropAllowed;
+  plan->scope = &index.all;
   plan->hint = UnitsOf(*plan, {problem.target});
   plan->same = SameKindOnTarget(problem);
 }
 
 void PlanCounter(const CheckerProblem& problem, const History& h, const HistoryIndex& index,
                  ShrinkPlan* plan) {
-  plan->units = Singletons(index.all);
+  plan->scope = &index.all;
   plan->same = SameKindOnTarget(problem);
   const std::string& kind = problem.kind;
   std::vector<int64_t> hint = problem.op_indices;
+  auto add_may_count = [&](int64_t i, int64_t before) {
+    return h[size_t(i)].f == "add" && Outcome(h, i) != OpType::kFail && (before < 0 || i < before);
+  };
   if (kind == "below-acknowledged" || kind == "final-below-acknowledged") {
     // A read below the adds acknowledged before it stays below them when any op comes back
     // (the bound only grows): every add may go; the hint is the acknowledged adds.
-    plan->allowed = AnyDropAllowed;
     const int64_t read = problem.target >= 0 ? problem.target : problem.op_indices.front();
     for (int64_t i : index.all) {
       const int64_t c = h.partner(size_t(i));
@@ -281,42 +286,21 @@ void PlanCounter(const CheckerProblem& problem, const History& h, const HistoryI
         hint.push_back(i);
       }
     }
-  } else if (kind == "above-attempted") {
-    // Dropping an add lowers the bound a read is above: only adds the read cannot count
-    // (invoked after it completed) may go.
-    const int64_t done = h.partner(size_t(problem.target));
-    std::vector<char> needed(plan->units.size(), 0);
-    for (size_t u = 0; u < plan->units.size(); ++u) {
-      const Op& op = h[size_t(plan->units[u][0])];
-      needed[u] = op.f == "add" && Outcome(h, op.index) != OpType::kFail &&
-                  (done < 0 || op.index < done);
-      if (needed[u]) hint.push_back(op.index);
+  } else if (kind == "above-attempted" || kind == "final-impossible") {
+    // Dropping an add lowers the bound a read is above (or the sums a final read must be
+    // one of): every add the read may count stays; for a read above its bound, adds invoked
+    // after it completed cannot count and may go.
+    const int64_t done = kind == "above-attempted" ? h.partner(size_t(problem.target)) : -1;
+    for (int64_t i : index.all) {
+      if (add_may_count(i, done)) plan->pinned.push_back(Position(index.all, i));
     }
-    plan->allowed = [needed](const std::vector<char>& keep) {
-      for (size_t u = 0; u < keep.size(); ++u) {
-        if (!keep[u] && needed[u]) return false;
-      }
-      return true;
-    };
-  } else if (kind == "non-monotonic" || kind == "final-divergent") {
-    // Two reads decide it; adds and the reads between them only add constraints.
-    plan->allowed = AnyDropAllowed;
-  } else {
-    // A final read no subset of the adds explains: every add that may have happened counts.
-    std::vector<char> needed(plan->units.size(), 0);
-    for (size_t u = 0; u < plan->units.size(); ++u) {
-      const Op& op = h[size_t(plan->units[u][0])];
-      needed[u] = op.f == "add" && Outcome(h, op.index) != OpType::kFail;
-      if (needed[u]) hint.push_back(op.index);
-    }
-    plan->allowed = [needed](const std::vector<char>& keep) {
-      for (size_t u = 0; u < keep.size(); ++u) {
-        if (!keep[u] && needed[u]) return false;
-      }
-      return true;
-    };
   }
+  // Non-monotonic reads and final reads that disagree: two reads decide it; adds and the
+  // reads between them only add constraints.
   plan->hint = UnitsOf(*plan, hint);
+  plan->hint.insert(plan->hint.end(), plan->pinned.begin(), plan->pinned.end());
+  std::sort(plan->hint.begin(), plan->hint.end());
+  plan->hint.erase(std::unique(plan->hint.begin(), plan->hint.end()), plan->hint.end());
 }
 
 }  // namespace

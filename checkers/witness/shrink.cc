@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "checkers/witness/plan.h"
 #include "checkers/witness/witness.h"
@@ -12,9 +13,11 @@
 namespace faultline {
 namespace {
 
-// Re-checks allowed per problem: a budget, so that one odd problem cannot hold up a run. What
-// was reached by then is still a proof, only maybe not the smallest.
+// Re-checks allowed per problem, and ops re-checked in all: a budget, so that one odd problem
+// cannot hold up a run. What was reached by then is still a proof, only maybe not the
+// smallest.
 constexpr int kMaxChecks = 2000;
+constexpr size_t kMaxCheckedOps = size_t{20} << 20;
 
 std::vector<Op> SubOps(const History& history, const std::vector<int64_t>& invokes) {
   std::vector<int64_t> indices;
@@ -30,19 +33,24 @@ std::vector<Op> SubOps(const History& history, const std::vector<int64_t>& invok
   return ops;
 }
 
+// Units are kept as sorted lists of unit numbers (a problem's scope may be the whole history,
+// its witness a handful of ops): each candidate costs its own size, not the scope's.
 class Shrinker {
  public:
   Shrinker(const ShrinkPlan& plan, const History& history, const std::string& source)
-      : plan_(plan), history_(history), source_(source) {}
+      : plan_(plan), history_(history), source_(source), mark_(plan.size(), 0) {}
 
-  // Whether the units `keep` marks still show the problem (and may be what is left).
-  bool Shows(const std::vector<char>& keep) {
-    if (!plan_.allowed(keep)) return false;
+  // Whether the units of `candidate` may be all that is left (the rule) and still show the
+  // problem (the checker).
+  bool Shows(const std::vector<size_t>& candidate) {
+    if (!Allowed(candidate)) return false;
     ++checks_;
     std::vector<int64_t> invokes;
-    for (size_t u = 0; u < keep.size(); ++u) {
-      if (keep[u]) invokes.insert(invokes.end(), plan_.units[u].begin(), plan_.units[u].end());
+    for (size_t u : candidate) {
+      const std::vector<int64_t> ops = plan_.Unit(u);
+      invokes.insert(invokes.end(), ops.begin(), ops.end());
     }
+    checked_ops_ += invokes.size();
     std::sort(invokes.begin(), invokes.end());
     std::vector<Op> ops = SubOps(history_, invokes);
     std::vector<int64_t> to_original;
@@ -54,30 +62,27 @@ class Shrinker {
     return r.ok() && plan_.same(*r, to_original);
   }
 
-  // ddmin by complements from everything, after trying the hint alone.
-  std::vector<char> Run() {
-    const size_t n = plan_.units.size();
-    std::vector<char> keep(n, 1);
-    if (!plan_.hint.empty() && plan_.hint.size() < n) {
-      std::vector<char> hint(n, 0);
-      for (size_t u : plan_.hint) hint[u] = 1;
-      if (Shows(hint)) keep = hint;
+  // ddmin by complements, after trying the hint alone. Returns the units kept, or nothing
+  // when the budget ran out before any unit could go.
+  std::vector<size_t> Run() {
+    const size_t n = plan_.size();
+    std::vector<size_t> kept;
+    if (!plan_.hint.empty() && plan_.hint.size() < n && Shows(plan_.hint)) {
+      kept = plan_.hint;
+    } else {
+      kept.resize(n);
+      for (size_t u = 0; u < n; ++u) kept[u] = u;
     }
     size_t chunks = 2;
-    while (checks_ < kMaxChecks) {
-      std::vector<size_t> kept;
-      for (size_t u = 0; u < n; ++u) {
-        if (keep[u]) kept.push_back(u);
-      }
-      if (kept.size() < 2) break;
+    while (!Exhausted() && kept.size() >= 2) {
       chunks = std::min(chunks, kept.size());
       bool reduced = false;
-      for (size_t c = 0; c < chunks && checks_ < kMaxChecks; ++c) {
-        std::vector<char> without = keep;
+      for (size_t c = 0; c < chunks && !Exhausted(); ++c) {
         const size_t from = kept.size() * c / chunks, to = kept.size() * (c + 1) / chunks;
-        for (size_t k = from; k < to; ++k) without[kept[k]] = 0;
+        std::vector<size_t> without(kept.begin(), kept.begin() + long(from));
+        without.insert(without.end(), kept.begin() + long(to), kept.end());
         if (Shows(without)) {
-          keep = std::move(without);
+          kept = std::move(without);
           chunks = std::max<size_t>(chunks - 1, 2);
           reduced = true;
           break;
@@ -87,17 +92,40 @@ class Shrinker {
       if (chunks >= kept.size()) break;  // no single unit can go: 1-minimal
       chunks = std::min(chunks * 2, kept.size());
     }
-    exhausted_ = checks_ >= kMaxChecks;
-    return keep;
+    exhausted_ = Exhausted();
+    // The budget ran out before anything could go: the whole scope is no witness to show.
+    if (exhausted_ && kept.size() == n) kept.clear();
+    return kept;
   }
 
   bool exhausted() const { return exhausted_; }
 
  private:
+  bool Exhausted() const { return checks_ >= kMaxChecks || checked_ops_ >= kMaxCheckedOps; }
+
+  // The rule: pinned units stay, and what every kept unit needs stays.
+  bool Allowed(const std::vector<size_t>& candidate) {
+    for (size_t u : candidate) mark_[u] = 1;
+    bool ok = std::all_of(plan_.pinned.begin(), plan_.pinned.end(),
+                          [&](size_t u) { return mark_[u] != 0; });
+    std::vector<size_t> needed;
+    for (size_t k = 0; ok && plan_.needs && k < candidate.size(); ++k) {
+      needed.clear();
+      plan_.needs(candidate[k], &needed);
+      for (size_t r : needed) {
+        if (r < mark_.size() && !mark_[r]) ok = false;
+      }
+    }
+    for (size_t u : candidate) mark_[u] = 0;
+    return ok;
+  }
+
   const ShrinkPlan& plan_;
   const History& history_;
   const std::string& source_;
+  std::vector<char> mark_;
   int checks_ = 0;
+  size_t checked_ops_ = 0;
   bool exhausted_ = false;
 };
 
@@ -156,14 +184,17 @@ Witness Find(const Checker& checker, const CheckerResult& result, const CheckerP
   w.checker = checker.name();
   w.key = problem.key;
   ShrinkPlan plan = MakeShrinkPlan(checker, result, problem, history, index);
-  for (const auto& u : plan.units) w.scope_ops += u.size();
   // No rule (a checker this does not know), or nothing decided: no witness (its kind stays
   // empty, and callers leave it out).
-  if (!plan.note.empty() || plan.units.empty()) return w;
+  if (!plan.note.empty() || plan.size() == 0) return w;
+  w.scope_ops = plan.groups.empty() ? plan.size() : 0;
+  for (const auto& g : plan.groups) w.scope_ops += g.size();
   Shrinker s(plan, history, source);
-  const std::vector<char> keep = s.Run();
-  for (size_t u = 0; u < keep.size(); ++u) {
-    if (keep[u]) w.op_indices.insert(w.op_indices.end(), plan.units[u].begin(), plan.units[u].end());
+  const std::vector<size_t> kept = s.Run();
+  if (kept.empty()) return w;  // the budget ran out before anything could go
+  for (size_t u : kept) {
+    const std::vector<int64_t> ops = plan.Unit(u);
+    w.op_indices.insert(w.op_indices.end(), ops.begin(), ops.end());
   }
   std::sort(w.op_indices.begin(), w.op_indices.end());
   w.shrunk = true;
@@ -182,7 +213,17 @@ std::vector<Witness> FindWitnesses(const Checker& checker, const CheckerResult& 
   const size_t n = std::min(result.problems.size(), max_problems);
   std::vector<Witness> out(n);
   if (n == 0) return out;
-  const HistoryIndex index(history);
+  // Linearizability's witnesses stay within their keys: only those keys' values are needed.
+  std::set<std::string> keys;
+  bool keyed = checker.name() == "linearizability";
+  for (size_t i = 0; i < n && keyed; ++i) {
+    if (result.problems[i].key) {
+      keys.insert(*result.problems[i].key);
+    } else {
+      keyed = false;
+    }
+  }
+  const HistoryIndex index(history, keyed ? &keys : nullptr);
   tbb::parallel_for(size_t{0}, n, [&](size_t i) {
     out[i] = Find(checker, result, result.problems[i], history, index, source);
   });

@@ -16,7 +16,7 @@ source "$(dirname "$0")/expect_lib.sh"
 run=$dir/register
 cp -r "$fixtures/runs/register-async-invalid" "$run"
 expect 1 "causal: invalid (2 violations)" check --checker causal "$run/history.jsonl"
-grep -qF "read-your-writes on key 1: p3 read null (op 50)" <<<"$out" || fail "no violation: $out"
+grep -qF "read your writes on key 1: p3 read null (op 50)" <<<"$out" || fail "no violation: $out"
 lacks "linearizability:"
 expect 1 "linearizability: invalid (4 keys, 66 ops, 4 invalid)" check "$run/history.jsonl"
 grep -qF "causal: invalid (2 violations)" <<<"$out" || fail "register's default lacks causal: $out"
@@ -69,7 +69,7 @@ mkdir "$dir/counter"
 cp "$fixtures/counter/valid-eventual-stale-read.jsonl" "$dir/counter/history.jsonl"
 echo '{"workload":"counter","consistency":"eventual"}' >"$dir/counter/test.json"
 expect 0 "counter (eventual): valid" check "$dir/counter/history.jsonl"
-expect 1 "out-of-bounds: p1 read 0 (op 2)" \
+expect 1 "read below acknowledged: p1 read 0 (op 2)" \
   check --consistency linearizable "$dir/counter/history.jsonl"
 
 # Bad names and values: exit 3, saying what is accepted.

@@ -187,7 +187,7 @@ History Kept(const History& h, const ShrinkPlan& plan, const std::vector<char>& 
   to_original->clear();
   for (size_t u = 0; u < keep.size(); ++u) {
     if (!keep[u]) continue;
-    for (int64_t i : plan.units[u]) {
+    for (int64_t i : plan.Unit(u)) {
       to_original->push_back(i);
       if (h.partner(size_t(i)) >= 0) to_original->push_back(h.partner(size_t(i)));
     }
@@ -214,9 +214,9 @@ std::string FirstBrokenMask(const Checker& checker, const History& h, const Chec
   EXPECT_TRUE(plan.note.empty()) << plan.note;
   for (int m = 0; m < masks && plan.note.empty(); ++m) {
     const double p = 0.2 + 0.7 * rng->UniformDouble();
-    std::vector<char> keep(plan.units.size());
+    std::vector<char> keep(plan.size());
     for (char& k : keep) k = rng->OneIn(p);
-    if (!plan.allowed(keep)) continue;
+    if (!plan.Allowed(keep)) continue;
     ++*allowed;
     std::vector<int64_t> to_original;
     const History kept = Kept(h, plan, keep, &to_original);
@@ -319,14 +319,10 @@ TEST(WitnessDropRules, EachCounterRuleNeverMakesItsOwnProblemAppearInAValidCount
   EXPECT_GT(allowed, kHistories * kMasks / 4);
 }
 
-// Issue 16 asks that "a drop is allowed only if it can never turn a valid history invalid". The
-// counter's rule for a read below the acknowledged adds lets every add go (the read's lower bound
-// only falls), which can leave a read above the adds that remain: add 1 ok, then a read of 1;
-// keeping the read alone is allowed, and alone it is above-attempted. The witness is still a
-// proof (the shrinker accepts only the same kind on the same read), so this is the literal
-// reading of the issue, not a wrong witness: disabled until the issue's wording or the rule is
-// settled.
-TEST(WitnessDropRules, DISABLED_TheCounterBelowAcknowledgedRuleNeverTurnsAValidCounterInvalid) {
+// Why the counter's rules are stated per kind (docs/witnesses.md): the rule for a read below
+// the acknowledged adds lets every add go, and with `add 1` gone a valid history's read of 1 is
+// above the adds left: invalid, but of another kind, which the shrinker never accepts.
+TEST(WitnessDropRules, ACounterDropMayMakeAnotherKindButNeverTheOneBeingShrunk) {
   auto loaded = ParseHistory(
       R"({"index":0,"time":0,"process":0,"type":"invoke","f":"add","value":1}
 {"index":1,"time":1,"process":0,"type":"ok","f":"add","value":1}
@@ -339,10 +335,14 @@ TEST(WitnessDropRules, DISABLED_TheCounterBelowAcknowledgedRuleNeverTurnsAValidC
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   auto checker = MakeChecker("counter", nullptr);
   ASSERT_TRUE(checker.ok());
-  Random rng(20);
   int allowed = 0;
-  EXPECT_EQ(FirstBrokenMask(**checker, loaded->history, Claimed("below-acknowledged", 2), true,
-                            &rng, 64, &allowed),
+  Random strict_rng(20);
+  EXPECT_NE(FirstBrokenMask(**checker, loaded->history, Claimed("below-acknowledged", 2),
+                            /*strict=*/true, &strict_rng, 64, &allowed),
+            "");
+  Random rng(20);
+  EXPECT_EQ(FirstBrokenMask(**checker, loaded->history, Claimed("below-acknowledged", 2),
+                            /*strict=*/false, &rng, 64, &allowed),
             "");
 }
 
