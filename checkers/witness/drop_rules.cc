@@ -278,14 +278,34 @@ void PlanCounter(const CheckerProblem& problem, const History& h, const HistoryI
   };
   if (kind == "below-acknowledged" || kind == "final-below-acknowledged") {
     // A read below the adds acknowledged before it stays below them when any op comes back
-    // (the bound only grows): every add may go; the hint is the acknowledged adds.
+    // (the bound only grows): every add may go. The hint is built, not searched: the read and
+    // the largest acknowledged adds until they sum to more than it returned (a final read's
+    // bound counts every ok add, before it or not).
     const int64_t read = problem.target >= 0 ? problem.target : problem.op_indices.front();
+    const bool final = kind == "final-below-acknowledged";
+    const int64_t done = h.partner(size_t(read));
+    const Value& got = done >= 0 ? h[size_t(done)].value : Value();
+    const int64_t value = got.is_int() ? got.as_int() : 0;
+    std::vector<std::pair<int64_t, int64_t>> adds;  // (amount, invoke)
     for (int64_t i : index.all) {
       const int64_t c = h.partner(size_t(i));
-      if (h[size_t(i)].f == "add" && c >= 0 && c < read && h[size_t(c)].type == OpType::kOk) {
-        hint.push_back(i);
+      const Op& op = h[size_t(i)];
+      if (op.f == "add" && c >= 0 && (final || c < read) && h[size_t(c)].type == OpType::kOk &&
+          op.value.is_int()) {
+        adds.emplace_back(op.value.as_int(), i);
       }
     }
+    // Largest first: the fewest adds that exceed it, and without any one of them the rest do
+    // not (the smallest taken is what tipped it): the hint is already 1-minimal.
+    std::make_heap(adds.begin(), adds.end());
+    hint = {read};
+    int64_t sum = 0;
+    for (auto end = adds.end(); sum <= value && end != adds.begin(); --end) {
+      std::pop_heap(adds.begin(), end);
+      sum += (end - 1)->first;
+      hint.push_back((end - 1)->second);
+    }
+    plan->hint_is_minimal = sum > value;
   } else if (kind == "above-attempted" || kind == "final-impossible") {
     // Dropping an add lowers the bound a read is above (or the sums a final read must be
     // one of): every add the read may count stays; for a read above its bound, adds invoked

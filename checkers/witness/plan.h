@@ -47,8 +47,10 @@ struct ShrinkPlan {
   // The unit holding the invoke `index`, or size() when none does.
   size_t UnitOf(int64_t index) const;
 
-  // Units likely to show the problem by themselves: tried first.
+  // Units likely to show the problem by themselves: tried first. `hint_is_minimal`: built so
+  // that none of its units can go (when it shows the problem, there is nothing to search).
   std::vector<size_t> hint;
+  bool hint_is_minimal = false;
   // The checker's drop rule (docs/witnesses.md), as what must stay: while unit u stays, every
   // unit `needs(u)` adds stays (the write a kept read observed, …); `pinned` units never go.
   std::function<void(size_t u, std::vector<size_t>* out)> needs;

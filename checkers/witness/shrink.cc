@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <set>
 
@@ -18,6 +19,15 @@ namespace {
 // smallest.
 constexpr int kMaxChecks = 2000;
 constexpr size_t kMaxCheckedOps = size_t{20} << 20;
+// A scope larger than this (a whole history) is searched only from the hint: a failed hint
+// gives no witness rather than a search through every op.
+constexpr size_t kMaxSearchedScope = 20000;
+// All the problems of one check together: a history with many thousands of problems of the
+// whole-history checkers stops getting witnesses after this, rather than holding up the run.
+constexpr auto kMaxShrinkTime = std::chrono::seconds(20);
+// The checkers whose problems span the whole history (causal, bank, counter) get witnesses for
+// their first 1,000 problems, as many as their details list.
+constexpr size_t kMaxHistoryWideWitnesses = 1000;
 
 std::vector<Op> SubOps(const History& history, const std::vector<int64_t>& invokes) {
   std::vector<int64_t> indices;
@@ -68,7 +78,10 @@ class Shrinker {
     const size_t n = plan_.size();
     std::vector<size_t> kept;
     if (!plan_.hint.empty() && plan_.hint.size() < n && Shows(plan_.hint)) {
+      if (plan_.hint_is_minimal) return plan_.hint;
       kept = plan_.hint;
+    } else if (n > kMaxSearchedScope) {
+      return {};
     } else {
       kept.resize(n);
       for (size_t u = 0; u < n; ++u) kept[u] = u;
@@ -210,9 +223,13 @@ Witness Find(const Checker& checker, const CheckerResult& result, const CheckerP
 std::vector<Witness> FindWitnesses(const Checker& checker, const CheckerResult& result,
                                    const History& history, const std::string& source,
                                    size_t max_problems) {
-  const size_t n = std::min(result.problems.size(), max_problems);
+  const size_t cap = checker.name() == "linearizability"
+                        ? max_problems
+                        : std::min(max_problems, kMaxHistoryWideWitnesses);
+  const size_t n = std::min(result.problems.size(), cap);
   std::vector<Witness> out(n);
   if (n == 0) return out;
+  const auto deadline = std::chrono::steady_clock::now() + kMaxShrinkTime;
   // Linearizability's witnesses stay within their keys: only those keys' values are needed.
   std::set<std::string> keys;
   bool keyed = checker.name() == "linearizability";
@@ -225,6 +242,7 @@ std::vector<Witness> FindWitnesses(const Checker& checker, const CheckerResult& 
   }
   const HistoryIndex index(history, keyed ? &keys : nullptr);
   tbb::parallel_for(size_t{0}, n, [&](size_t i) {
+    if (std::chrono::steady_clock::now() > deadline) return;  // left without a witness
     out[i] = Find(checker, result, result.problems[i], history, index, source);
   });
   return out;

@@ -36,8 +36,9 @@ struct Witness {
   std::string note;          // e.g. that the re-check budget ran out before it was minimal
 };
 
-// One witness per problem of `result` (for up to `max_problems` problems per checker; the
-// rest are left, and the return says nothing of them), in the problems' order; a problem no
+// One witness per problem of `result` (for up to `max_problems` problems, and 1,000 for the
+// checkers whose problems span the whole history; the rest are left, and the return says
+// nothing of them; all of them within 20 s), in the problems' order; a problem no
 // rule covers (a checker without one, a key left unknown) gets a witness with an empty kind,
 // to be left out. Each is found by
 // checking sub-histories of `history` with `checker` (built anew with the detail's settings

@@ -21,8 +21,8 @@ for seed in 42 43 44; do
   if [[ $VERDICT_CODE -eq 1 ]]; then
     invalid=$((invalid + 1))
     # Named, with its key: a read that missed an acknowledged write (e.g. a final read of nil
-    # after it), which the causal checker also names when one session saw both.
-    grep -qE "^  key [0-9]+: not linearizable: op [0-9]+ \(process [0-9]+: (write|cas|read)" "$ROOT/out.txt" ||
+    # after it), told as its witness (docs/witnesses.md).
+    grep -qE "^  (lost write|stale read|non monotonic reads|impossible cas|never written|not linearizable) on key [0-9]+: " "$ROOT/out.txt" ||
       { cat "$ROOT/out.txt" >&2; fail "seed $seed: the report does not name the anomaly and its key"; }
   else
     echo "seed $seed: valid (the failover lost no acknowledged write in this run)"
