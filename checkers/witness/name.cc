@@ -98,22 +98,10 @@ class RegisterNamer {
                    : " (never answered)");
   }
 
-  // Any op of the key (witness or not) that wrote `v`; nullopt for the initial nil.
-  bool WrittenAnywhere(const Value& v) const {
-    return std::any_of(key_.begin(), key_.end(), [&](const Seen& s) {
-      auto w = Written(s);
-      return w && *w == v;
-    });
-  }
-  // The op of the whole key that wrote v (values are written once), or nullptr.
-  const Seen* KeyWriter(const Value& v) const {
-    for (const Seen& s : key_) {
-      if (auto w = Written(s); w && *w == v) return &s;
-    }
-    return nullptr;
-  }
-  const Seen* Writer(const Value& v) const {
-    for (const Seen& s : ops_) {
+  // The op among `ops` (the witness's, or the whole key's) that wrote v (values are written
+  // once), or nullptr.
+  static const Seen* Writer(const std::vector<Seen>& ops, const Value& v) {
+    for (const Seen& s : ops) {
       if (auto w = Written(s); w && *w == v) return &s;
     }
     return nullptr;
@@ -122,7 +110,7 @@ class RegisterNamer {
   bool NeverWritten(Witness* w) const {
     for (const Seen& s : ops_) {
       auto o = Observed(s);
-      if (!o || o->is_null() || WrittenAnywhere(*o)) continue;
+      if (!o || o->is_null() || Writer(key_, *o)) continue;
       w->kind = s.is("cas") ? "impossible-cas" : "never-written";
       w->sentence = (s.is("cas") ? "a cas expecting " + Text(*o) + " by " + s.Who() + " at " +
                                        s.Invoked() + " succeeded, but "
@@ -166,7 +154,7 @@ class RegisterNamer {
         if (shows_u && s.acknowledged_before(t)) return true;
       }
     }
-    const Seen* writer = Writer(v);
+    const Seen* writer = Writer(ops_, v);
     if (!writer || writer == &newer) return false;
     if (depth == 0 || !writer->is("cas") || !evidence(*writer)) return false;
     const Value& from = writer->invoke->value.as_list()[0];
@@ -228,7 +216,7 @@ class RegisterNamer {
   // writer began, or u was written by a cas from v.
   bool Older(const Value& v, const Value& u, const Seen& as_of) const {
     if (v == u) return false;
-    const Seen* wu = Writer(u);
+    const Seen* wu = Writer(ops_, u);
     return wu && OlderThanWrite(v, *wu, as_of, 4);
   }
 
@@ -251,7 +239,7 @@ class RegisterNamer {
           if (!o || s.invoke->index < acked) return false;
           if (*o == u) return true;
           if (s.invoke->index >= read.invoke->index || *o == *v) return false;
-          const Seen* wo = KeyWriter(*o);
+          const Seen* wo = Writer(key_, *o);
           return wo && wo->invoke->index > newer.invoke->index;  // written after u, so after v
         });
         const std::string replaced =
