@@ -46,6 +46,10 @@ std::string Op::ToJson() const {
     out += ",\"node\":";
     AppendJsonString(*node, &out);
   }
+  if (role) {
+    out += ",\"role\":";
+    AppendJsonString(*role, &out);
+  }
   if (error) {
     out += ",\"error\":";
     AppendJsonString(*error, &out);

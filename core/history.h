@@ -21,7 +21,7 @@ std::optional<OpType> ParseOpType(std::string_view s);
 // The process id of fault-injection ops ("nemesis" in the history).
 inline constexpr int64_t kNemesisProcess = -1;
 
-// 72 bytes: the texts an op repeats (f, key, node, error) are interned Symbols, so a 10M-op
+// 72 bytes: the texts an op repeats (f, key, node, role, error) are interned Symbols, so a 10M-op
 // history fits in well under 1 GB (bench/README.md, "Memory per op").
 struct Op {
   int64_t index = 0;       // position in the history (0-based)
@@ -35,6 +35,9 @@ struct Op {
   MaybeSymbol key;    // independent key, if any
   MaybeSymbol node;   // node that served the op, if known
   MaybeSymbol error;  // error text of a fail/info, if any
+  // The answering node's role as the database reported it ("primary", "replica", "leader",
+  // "follower"), on completions whose database says; in Op's padding, so no byte is added.
+  MaybeSymbol role;
   Value value;
   int64_t line = 0;   // 1-based line in the source file (0: not from a file)
 

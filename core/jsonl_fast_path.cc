@@ -157,6 +157,7 @@ bool ReadField(std::string_view key, FlatLine* in, Op* op, unsigned* seen) {
     case 4:
       if (key == "time") return in->Int(&op->time);
       if (key == "node") return ReadName(in, &op->node);
+      if (key == "role") return ReadName(in, &op->role);
       if (key != "type" || !in->String(&s)) return false;
       if (auto t = ParseOpType(s)) {
         op->type = *t;

@@ -119,6 +119,8 @@ void ReadField(std::string_view k, dom::element v, Op* op) {
     if (!v.is_null()) op->key = ReadStringOrInt(v, "key");  // null: no key, as in EDN
   } else if (k == "node") {
     if (!v.is_null()) op->node = ReadStringOrInt(v, "node");
+  } else if (k == "role") {
+    if (!v.is_null()) op->role = ReadStringOrInt(v, "role");
   } else if (k == "error") {
     Value e = ReadValue(v, 0);
     op->error = e.is_string() ? std::string(e.as_string()) : e.ToJson();

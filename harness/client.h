@@ -39,6 +39,9 @@ struct Completion {
   // A fail because the node could not serve at all (unreachable, down, not the primary) rather
   // than a refusal of this op (a cas that did not match): the worker backs off before its next.
   bool unavailable = false;
+  // That node's role as the database itself said when it answered ("primary", "replica",
+  // "leader", "follower"); empty when the database does not say (docs/witnesses.md).
+  std::string role = {};
 
   // The shapes clients build most: ok with what it read; a fail (the op certainly did not
   // happen), `unavailable` when the node could not serve at all; info (it may have happened).

@@ -175,6 +175,7 @@ void Run::Worker(int w, Phase& phase, bool paced) {
     done.value = std::move(c.value);
     if (!c.error.empty()) done.error = std::move(c.error);
     if (!c.node.empty()) done.node = std::move(c.node);
+    if (!c.role.empty()) done.role = std::move(c.role);
     done = rec_.RecordCompletion(std::move(done), deadline + kDeadlineSlack, req.value);
     c.type = done.type;
     (c.type == OpType::kOk ? counters_.ok : c.type == OpType::kFail ? counters_.fail : counters_.info)++;

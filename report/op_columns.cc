@@ -123,9 +123,10 @@ void Encoder::Row(size_t invoke, int64_t end_of_history, uint32_t lane, bool nex
   col_[kDur].Unsigned(static_cast<uint64_t>(std::max<int64_t>(0, end - start)));
   const int64_t key = op.key ? int64_t{keys_.Id(*op.key)} + 1 : 0;
   col_[kKey].Signed(key - prev_key_);
-  const std::optional<std::string>& node =
-      completion && completion->node ? completion->node : op.node;
-  col_[kNode].Unsigned(node ? nodes_.Id(*node) + 1 : 0);
+  // The node, with its role when the database said it ("n1 (primary)").
+  const MaybeSymbol node = completion && completion->node ? completion->node : op.node;
+  const MaybeSymbol role = completion ? completion->role : MaybeSymbol();
+  col_[kNode].Unsigned(!node ? 0 : nodes_.Id(role ? *node + " (" + *role + ")" : *node) + 1);
   // A read's result is on its completion; writes and cas carry their argument on both.
   EncodeValue(completion && !completion->value.is_null() ? completion->value : op.value);
   uint64_t err = 0;

@@ -88,7 +88,10 @@ std::string WitnessSvg(const nlohmann::json& w) {
     const int y = lanes[op.value("process", int64_t{0})] * kLane + 30;
     const int x0 = x[i * 2], x1 = x[i * 2 + 1] >= 0 ? x[i * 2 + 1] : right;
     const std::string type = op.value("type", "");
-    const nlohmann::json node = op.value("node", nlohmann::json());
+    nlohmann::json node = op.value("node", nlohmann::json());
+    if (node.is_string() && op.contains("role")) {
+      node = node.get<std::string>() + " (" + op.value("role", "") + ")";
+    }
     const nlohmann::json complete = op.value("complete", nlohmann::json());
     const std::string times = Num(op.value("invoke", 0.0)) + "–" +
                               (complete.is_number() ? Num(complete.get<double>()) : "?") + " s";

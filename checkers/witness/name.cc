@@ -25,9 +25,12 @@ struct Seen {
     const Op* answered = done && done->node ? done : invoke;
     return answered->node ? answered->node.value() : "";
   }
+  // The answering node's role, as the database said on the completion; "" when it did not.
+  std::string Role() const { return done && done->role ? done->role.value() : ""; }
   std::string Who() const {
-    const std::string node = Node();
-    return "process " + std::to_string(invoke->process) + (node.empty() ? "" : " on " + node);
+    const std::string node = Node(), role = Role();
+    return "process " + std::to_string(invoke->process) + (node.empty() ? "" : " on " + node) +
+           (node.empty() || role.empty() ? "" : " (" + role + ")");
   }
   std::string Invoked() const { return Time(invoke->time); }
   std::string Acked() const { return done ? Time(done->time) : "?"; }
@@ -210,7 +213,10 @@ class RegisterNamer {
     }
     return false;
   }
-  static std::string on(const Seen& s) { return s.Node().empty() ? "" : " (" + s.Node() + ")"; }
+  static std::string on(const Seen& s) {
+    if (s.Node().empty()) return "";
+    return " (" + s.Node() + (s.Role().empty() ? "" : ", " + s.Role()) + ")";
+  }
 
   // v was replaced by u: v is nil (and u is not), or v's writer was acknowledged before u's
   // writer began, or u was written by a cas from v.

@@ -268,6 +268,7 @@ nlohmann::json ToJson(const Witness& w, const History& h) {
                         {"invoke", double(op.time) / 1e9},
                         {"complete", done ? nlohmann::json(double(done->time) / 1e9) : nullptr},
                         {"node", answered.node ? nlohmann::json(answered.node.value()) : nullptr}};
+    if (done && done->role) j["role"] = done->role.value();
     // What the op returned (a read's value, nil included), when it completed ok.
     if (done && done->type == OpType::kOk) j["result"] = nlohmann::json::parse(done->value.ToJson());
     if (op.final) j["final"] = true;

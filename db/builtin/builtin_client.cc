@@ -55,6 +55,7 @@ class BuiltinClient : public Client {
       r = Send(target, req, deadline);
     }
     Completion c = ToCompletion(req, r);
+    c.role = r.role;
     if (target != home_) {
       auto name = names_.find(target);
       c.node = name != names_.end() ? name->second : target;

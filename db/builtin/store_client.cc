@@ -117,6 +117,7 @@ StoreClient::Reply StoreClient::Op(json request, Deadline deadline) {
 
 StoreClient::Reply StoreClient::DecodeReply(const json& reply) {
   Reply out;
+  out.role = GetStringOr(reply, "role", "");
   Result<std::optional<int64_t>> value = GetNullableInt(reply, "value");
   if (value.ok()) out.value = *value;
   if (GetBoolOr(reply, "ok", false)) {

@@ -36,6 +36,7 @@ class StoreClient {
     std::string error;            // "code: message" when not kOk
     std::string primary_hint;     // not-primary: the node the server named as primary
     std::string primary_address;  // ... and its host:port, to redirect to
+    std::string role;             // the answering node's role when it decided, if it said
 
     bool ok() const { return kind == Kind::kOk; }
   };

@@ -61,7 +61,7 @@ class ExternalClient : public Client {
                   std::to_string(id) + "; a client answers each request, in order, with its id");
     }
     return Completion{reply->type, std::move(reply->value), std::move(reply->error),
-                      std::move(reply->node), reply->unavailable};
+                      std::move(reply->node), reply->unavailable, std::move(reply->role)};
   }
 
  private:

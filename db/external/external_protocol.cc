@@ -78,7 +78,7 @@ ExternalReply ReadReply(dom::element doc) {
   if (!doc.is_object()) throw ReplyError{"not a JSON object"};
   ExternalReply r;
   bool seen_id = false, seen_type = false, seen_value = false, seen_error = false,
-       seen_unavailable = false, seen_node = false;
+       seen_unavailable = false, seen_node = false, seen_role = false;
   auto once = [](bool& seen, std::string_view field) {
     if (seen) throw ReplyError{"\"" + std::string(field) + "\" given twice"};
     seen = true;
@@ -106,6 +106,9 @@ ExternalReply ReadReply(dom::element doc) {
     } else if (k == "node") {
       once(seen_node, k);
       r.node = ReadString(v, "node");
+    } else if (k == "role") {
+      once(seen_role, k);
+      r.role = ReadString(v, "role");
     }
     // Other fields are ignored: a client may add its own (timings, debugging).
   }

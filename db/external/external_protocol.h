@@ -21,7 +21,7 @@ inline constexpr size_t kMaxExternalReplyBytes = 1 << 20;
 inline constexpr int kMaxExternalValueDepth = 32;
 
 // One parsed reply: {"id":N,"type":"ok|fail|info","value":…,"error":"…",
-// "unavailable":true,"node":"n1"}.
+// "unavailable":true,"node":"n1","role":"leader"}.
 struct ExternalReply {
   int64_t id = 0;
   OpType type = OpType::kInfo;  // kOk, kFail or kInfo; never kInvoke
@@ -29,12 +29,13 @@ struct ExternalReply {
   std::string error;            // "error"; "" when absent or null
   bool unavailable = false;     // "unavailable" (fail only): the node could not serve at all
   std::string node;             // "node": the node that answered, when not the one asked
+  std::string role;             // "role": that node's role as the database said, if it did
 };
 
 // Parses one reply line (without its newline; a trailing "\r" is tolerated). Unknown fields
 // are ignored. InvalidInput, naming the field and what was expected, for: a line over
 // `max_bytes`, anything but one JSON object, a missing or non-integer "id", a missing or
-// unknown "type", an "error"/"node" that is not a string, an "unavailable" that is not a
+// unknown "type", an "error"/"node"/"role" that is not a string, an "unavailable" that is not a
 // boolean, "unavailable" on anything but a fail, a known field given twice, integers outside
 // int64, or a value nested deeper than kMaxExternalValueDepth.
 Result<ExternalReply> ParseExternalReply(std::string_view line,

@@ -24,6 +24,12 @@ std::string PgIsolationSql(const std::string& isolation) {
 
 namespace {
 
+// The server's role from a row whose second column is pg_is_in_recovery() ("t" or "f").
+std::string PgRole(const std::vector<std::optional<std::string>>& row) {
+  if (row.size() < 2 || !row[1]) return "";
+  return *row[1] == "t" ? "standby" : "primary";
+}
+
 std::optional<int64_t> ParseInt(const std::optional<std::string>& s) {
   if (!s) return std::nullopt;
   try {
@@ -56,6 +62,9 @@ class PostgresClient : public Client {
     }
     on_replica_ = target != primary;
     Completion c = Run(req, target, deadline);
+    // A standby refuses every write (SQLSTATE 25006), so one that succeeded was taken by a
+    // primary; a register or counter read asks pg_is_in_recovery() in the same statement.
+    if (c.type == OpType::kOk && !read) c.role = "primary";
     if (target != home_) c.node = topology_->nodes()[target].name;
     return c;
   }
@@ -100,11 +109,13 @@ class PostgresClient : public Client {
   Completion Register(const OpRequest& req, Clock::time_point deadline) {
     const std::string key = req.key.value_or("");
     if (req.f == "read") {
-      PgReply r = Exec("SELECT val FROM registers WHERE id = $1", {key}, deadline);
+      PgReply r = Exec("SELECT (SELECT val FROM registers WHERE id = $1), pg_is_in_recovery()",
+                       {key}, deadline);
       if (r.kind != PgReply::Kind::kOk) return PgFailure(r, false);
       Completion c{OpType::kOk, Value(), "", ""};
       if (!r.rows.empty()) {
         if (auto v = ParseInt(r.rows[0][0])) c.value = Value::Int(*v);
+        c.role = PgRole(r.rows[0]);
       }
       return c;
     }
@@ -139,11 +150,15 @@ class PostgresClient : public Client {
       return Completion::Ok();
     }
     if (req.f == "read") {
-      PgReply r = Exec("SELECT val FROM counters WHERE id = 'counter'", {}, deadline);
+      PgReply r = Exec(
+          "SELECT (SELECT val FROM counters WHERE id = 'counter'), pg_is_in_recovery()", {},
+          deadline);
       if (r.kind != PgReply::Kind::kOk) return PgFailure(r, false);
       int64_t v = 0;  // a counter nobody added to reads 0
       if (!r.rows.empty()) v = ParseInt(r.rows[0][0]).value_or(0);
-      return Completion::Ok(Value::Int(v));
+      Completion c = Completion::Ok(Value::Int(v));
+      if (!r.rows.empty()) c.role = PgRole(r.rows[0]);
+      return c;
     }
     return Completion::Fail("the postgres client has no counter op '" + req.f + "'");
   }

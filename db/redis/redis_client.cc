@@ -49,6 +49,9 @@ class RedisClient : public Client {
       next_follow_ = Clock::now() + kFollowEvery;
     }
     Completion c = Run(req, deadline);
+    // Replicas refuse writes (replica-read-only, Redis's default: READONLY), so a write that
+    // succeeded was taken by a primary. A read says nothing of the node's role.
+    if (c.type == OpType::kOk && req.f != "read") c.role = "primary";
     // A node that is no longer the primary: ask Sentinel again next time.
     if (c.type == OpType::kFail && c.unavailable) conn_.reset();
     const std::string answered = NodeName(conn_ ? conn_->host() : "");

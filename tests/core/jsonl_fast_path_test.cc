@@ -32,6 +32,7 @@ void ExpectSameOp(const Op& fast, const Op& slow, const std::string& line) {
   EXPECT_EQ(fast.key, slow.key) << line;
   EXPECT_EQ(fast.value, slow.value) << line;
   EXPECT_EQ(fast.node, slow.node) << line;
+  EXPECT_EQ(fast.role, slow.role) << line;
   EXPECT_EQ(fast.error, slow.error) << line;
 }
 
@@ -76,6 +77,7 @@ Op RandomOp(Random* rng) {
   op.final = rng->OneIn(0.1);
   if (rng->OneIn(0.7)) op.key = RandomName(rng);
   if (rng->OneIn(0.3)) op.node = RandomName(rng);
+  if (rng->OneIn(0.2)) op.role = RandomName(rng);
   if (rng->OneIn(0.2)) op.error = RandomName(rng);
   if (rng->OneIn(0.5)) {
     Value::List list;

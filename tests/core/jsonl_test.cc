@@ -41,6 +41,7 @@ std::vector<Op> SampleOps() {
   ops[0].key = "r7";
   ops[2].key = "r7";
   ops[2].node = "n2";
+  ops[3].role = "primary";
   ops[4].error = "timeout after 5 s";
   ops[6].error = "not leader";
   ops[6].final = true;
@@ -65,6 +66,7 @@ TEST(JsonlTest, RoundTripKeepsEveryField) {
     EXPECT_EQ(b.key, a.key);
     EXPECT_EQ(b.value, a.value);
     EXPECT_EQ(b.node, a.node);
+    EXPECT_EQ(b.role, a.role);
     EXPECT_EQ(b.error, a.error);
     EXPECT_EQ(b.final, a.final);
     EXPECT_EQ(b.line, static_cast<int64_t>(i) + 1);

@@ -13,6 +13,12 @@ jq -e '[.witnesses[] | select(.checker == "linearizability")] | length > 0 and
     all(.kind == "lost-write" or .kind == "stale-read") and all((.ops | length) <= 6)' \
   "$original/results.json" >/dev/null ||
   fail "witnesses: $(jq -c '[.witnesses[] | {checker, kind, ops: (.ops | length)}]' "$original/results.json")"
+# Without --read-from any only a primary answers, and each reply says so: every ok op of the
+# witnesses carries role "primary", and the sentences quote it.
+jq -e '[.witnesses[] | select(.checker == "linearizability")] |
+    all(.[].ops[] | select(.type == "ok"); .role == "primary") and
+    all(.[]; .sentence | contains("(primary)"))' "$original/results.json" >/dev/null ||
+  fail "roles: $(jq -c '[.witnesses[] | {sentence, roles: [.ops[] | {type, role}]}]' "$original/results.json")"
 
 "$FAULTLINE" replay "$original" --runs 3 >"$ROOT/replay.txt" 2>"$ROOT/replay-err.txt"
 code=$?

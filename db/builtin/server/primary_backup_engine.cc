@@ -45,6 +45,16 @@ Status PrimaryBackupEngine::Start() {
 
 json PrimaryBackupEngine::Execute(const ClientRequest& request, Deadline deadline) {
   std::unique_lock<std::mutex> lock(mu_);
+  // The role this node had when the request arrived, the one that decided how it was served
+  // (a replica answering reads under --read-from any, a primary deposed while it waited).
+  const char* role = IsPrimaryLocked() ? "primary" : "replica";
+  json reply = ExecuteLocked(lock, request, deadline);
+  reply["role"] = role;
+  return reply;
+}
+
+json PrimaryBackupEngine::ExecuteLocked(std::unique_lock<std::mutex>& lock,
+                                        const ClientRequest& request, Deadline deadline) {
   const bool read_only = IsReadOnly(request.op);
   if (!IsPrimaryLocked()) {
     // --read-from any: a replica answers reads from its own state, however far behind.

@@ -70,6 +70,9 @@ class PrimaryBackupEngine final : public StoreEngine {
   bool synchronous() const { return options_.mode == ReplicationMode::kPrimary; }
   bool IsPrimaryLocked() const { return primary_ == options_.name; }
   nlohmann::json NotPrimaryLocked() const;
+  // Execute without the role stamp; `lock` holds mu_.
+  nlohmann::json ExecuteLocked(std::unique_lock<std::mutex>& lock, const ClientRequest& request,
+                               Deadline deadline);
   nlohmann::json ReadLocked(std::unique_lock<std::mutex>& lock, const ClientRequest& request,
                             Deadline deadline);
   // write, cas, add, transfer (primary mode), bank-init: one log entry.

@@ -122,23 +122,29 @@ TEST(WitnessFixtures, EveryKindTheIssueNamesHasAFixtureAndTheyHide200To2000Ops) 
 // ---- names, on histories small enough to read --------------------------------------------
 
 // A register history on key "k" from a script of ops run one at a time, 1 ms apart:
-// "0 write 1; 2 read 1; 1 write 7 fail; 2 cas [1,3]" (process, f, the value written or read,
-// and "fail" or "info" for those outcomes).
+// "0 write 1; 2 read 1; 1 write 7 fail; 2 cas [1,3] ok n2:replica" (process, f, the value
+// written or read, "ok", "fail" or "info", and optionally the node and the role its completion
+// reports; node n1 and no role otherwise).
 History Sequential(const std::string& script) {
   std::string text;
   int64_t index = 0;
   std::istringstream ops(script);
   for (std::string op; std::getline(ops, op, ';');) {
     std::istringstream words(op);
-    std::string p, f, value, outcome = "ok";
-    words >> p >> f >> value >> outcome;
+    std::string p, f, value, outcome = "ok", where = "n1";
+    words >> p >> f >> value >> outcome >> where;
+    const size_t colon = where.find(':');
+    const std::string node = where.substr(0, colon);
+    const std::string role =
+        colon == std::string::npos ? "" : ",\"role\":\"" + where.substr(colon + 1) + "\"";
     const std::string common =
-        "\"process\":" + p + ",\"f\":\"" + f + "\",\"key\":\"k\",\"node\":\"n1\"";
+        "\"process\":" + p + ",\"f\":\"" + f + "\",\"key\":\"k\",\"node\":\"" + node + "\"";
     const bool read = f == "read";
     for (const std::string& type : {std::string("invoke"), outcome}) {
       text += "{\"index\":" + std::to_string(index) +
               ",\"time\":" + std::to_string(index * 1000000) + ",\"type\":\"" + type + "\"," +
-              common + ",\"value\":" + (read && type == "invoke" ? "null" : value) + "}\n";
+              common + (type == "invoke" ? "" : role) +
+              ",\"value\":" + (read && type == "invoke" ? "null" : value) + "}\n";
       ++index;
     }
   }
@@ -193,7 +199,13 @@ INSTANTIATE_TEST_SUITE_P(
         NamedCase{"AReadOfAFailedWritesValueIsNeverWrittenAndNeedsOnlyTheRead",
                   "0 write 1; 1 write 7 fail; 2 read 7", "never-written", 1, "no op ever wrote 7"},
         NamedCase{"ACasFromAReplacedValueThatSucceededIsImpossible",
-                  "0 write 1; 1 write 2; 2 cas [1,3]", "impossible-cas", 3, "cas 1→3"}),
+                  "0 write 1; 1 write 2; 2 cas [1,3]", "impossible-cas", 3, "cas 1→3"},
+        NamedCase{"EachOpIsNamedWithTheRoleItsNodeReported",
+                  "0 write 1 ok n1:primary; 1 write 2 ok n1:primary; 2 read 1 ok n2:replica; "
+                  "0 read 2 ok n1:primary",
+                  "stale-read", 3, "a read by process 2 on n2 (replica) at"},
+        NamedCase{"NoRoleIsNamedWhereTheDatabaseSaidNone", "0 write 1 ok n1:primary; 1 read null ok n3",
+                  "lost-write", 2, "process 1 on n3 at"}),
     [](const auto& info) { return info.param.test; });
 
 TEST(WitnessNamesConcurrent, OneProcessReadingANewValueThenTheOneItReplacedIsNonMonotonic) {

@@ -22,7 +22,7 @@ TEST(ParseExternalReply, ReadsAnOkReadWithItsValue) {
 
 TEST(ParseExternalReply, ReadsAFailWithEveryOptionalField) {
   auto r = ParseExternalReply(
-      R"({"type":"fail","error":"not leader","unavailable":true,"node":"n3","id":2,"extra":[1]})");
+      R"({"type":"fail","error":"not leader","unavailable":true,"node":"n3","role":"follower","id":2,"extra":[1]})");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->id, 2);
   EXPECT_EQ(r->type, OpType::kFail);
@@ -30,6 +30,7 @@ TEST(ParseExternalReply, ReadsAFailWithEveryOptionalField) {
   EXPECT_EQ(r->error, "not leader");
   EXPECT_TRUE(r->unavailable);
   EXPECT_EQ(r->node, "n3");
+  EXPECT_EQ(r->role, "follower");
 }
 
 TEST(ParseExternalReply, ReadsInfoNullsAMapValueAndACarriageReturn) {
@@ -101,6 +102,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadReply{"NumberError", R"({"id":1,"type":"fail","error":5})",
                  "\"error\" must be a string"},
         BadReply{"ObjectNode", R"({"id":1,"type":"ok","node":{}})", "\"node\" must be a string"},
+        BadReply{"NumberRole", R"({"id":1,"type":"ok","role":1})", "\"role\" must be a string"},
+        BadReply{"DuplicateRole", R"({"id":1,"type":"ok","role":"a","role":"b"})",
+                 "\"role\" given twice"},
         BadReply{"StringUnavailable", R"({"id":1,"type":"fail","unavailable":"yes"})",
                  "\"unavailable\" must be"},
         BadReply{"UnavailableOk", R"({"id":1,"type":"ok","unavailable":true})",
