@@ -59,17 +59,40 @@ std::vector<int64_t> OpIndices(const json& list) {
   return out;
 }
 
+// The witness results.json gives checker `checker`'s problem on `key` (docs/witnesses.md), or
+// nullptr.
+const json* WitnessOf(const json& results, const std::string& checker, const std::string& key) {
+  for (const json& w : ArrayField(results, "witnesses")) {
+    const json wkey = w.value("key", json());
+    if (TextField(w, "checker") == checker && (wkey.is_null() ? key.empty() : wkey == key)) {
+      return &w;
+    }
+  }
+  return nullptr;
+}
+
 // checkers/linearizability/result_json.cc: one problem per invalid or undecided key; only the
-// invalid ones are anomalies. The ops named are those that could not be placed.
-CheckerFindings LinearizabilityFindings(const json& detail) {
+// invalid ones are anomalies. A key with a witness is named as the witness is (`lost-write`,
+// `stale-read`, …), its sentence the example and its ops the ones timed; a key without one
+// (runs stored before witnesses, `--no-witnesses`) is `not linearizable`, or `impossible op`,
+// with the checker's explanation and the ops it could not place.
+CheckerFindings LinearizabilityFindings(const json& detail, const json& results) {
   CheckerFindings out;
   for (const json& p : ArrayField(detail, "problems")) {
     if (TextField(p, "verdict") != "invalid") continue;
     Finding f;
-    f.kind = TextField(p, "method") == "impossible-op" ? "impossible op" : "not linearizable";
     const std::string key = TextField(p, "key");
-    f.example = (key.empty() ? "" : "key " + key + ": ") + TextField(p, "explanation");
-    for (const json& op : ArrayField(p, "unplaced")) f.ops.push_back(IntField(op, "op_index", -1));
+    const std::string on_key = key.empty() ? "" : "key " + key + ": ";
+    if (const json* w = WitnessOf(results, "linearizability", key)) {
+      f.kind = TextField(*w, "kind");
+      const std::string fault = TextField(*w, "fault");
+      f.example = on_key + TextField(*w, "sentence") + (fault.empty() ? "" : " (" + fault + ")");
+      for (const json& op : ArrayField(*w, "ops")) f.ops.push_back(IntField(op, "index", -1));
+    } else {
+      f.kind = TextField(p, "method") == "impossible-op" ? "impossible op" : "not linearizable";
+      f.example = on_key + TextField(p, "explanation");
+      for (const json& op : ArrayField(p, "unplaced")) f.ops.push_back(IntField(op, "op_index", -1));
+    }
     out.listed.push_back(std::move(f));
   }
   return out;
@@ -119,9 +142,9 @@ CheckerFindings VerdictOnlyFindings(const json& detail) {
   return out;
 }
 
-CheckerFindings FindingsOf(const json& detail) {
+CheckerFindings FindingsOf(const json& detail, const json& results) {
   const std::string shape = TextField(detail, "checker");
-  if (shape == "linearizability") return LinearizabilityFindings(detail);
+  if (shape == "linearizability") return LinearizabilityFindings(detail, results);
   if (shape == "causal") return CausalFindings(detail);
   if (shape == "bank") return BankFindings(detail);
   if (shape == "counter") return CounterFindings(detail);
@@ -196,7 +219,7 @@ AnomalyTally RunAnomalies(const RunData& run) {
   AnomalyTally tally;
   const bool timed = ChooseTimeAxis(run.history).real_time;
   for (const auto& [checker, detail] : ObjectField(run.results, "checkers").items()) {
-    const CheckerFindings found = FindingsOf(detail);
+    const CheckerFindings found = FindingsOf(detail, run.results);
     for (const Finding& f : found.listed) {
       tally.Add(checker, f.kind, 1, Clip(f.example, kMaxExampleChars),
                 timed ? InvokedAt(run.history, f.ops) : std::nullopt);

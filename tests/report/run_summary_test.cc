@@ -64,6 +64,24 @@ json Anomaly(const json& summary, const std::string& checker, const std::string&
   return nullptr;
 }
 
+TEST(SummarizeRun, NamesALinearizabilityProblemAsItsWitnessDoes) {
+  // k3 has a witness (ops 0 and 4 invoked at 1.0 and 2.0 s); k1 has none and keeps the
+  // checker's own name and explanation.
+  json results = json::parse(kRegisterResults);
+  results["witnesses"] = json::parse(R"([
+    {"checker":"linearizability","key":"k3","kind":"lost-write","sentence":"write 1 was lost",
+     "fault":"0.8 s after kill n1","ops":[{"index":4},{"index":0}]},
+    {"checker":"causal","key":"k1","kind":"read-your-writes","sentence":"not this one","ops":[]}])");
+  TempDir root;
+  auto s = SummarizeRun(MakeRun(root, "run", results.dump()));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(Anomaly(*s, "linearizability", "lost-write"),
+            json::parse(R"js({"checker":"linearizability","kind":"lost-write","count":1,
+                    "example":"key k3: write 1 was lost (0.8 s after kill n1)","at_s":1.0})js"));
+  EXPECT_EQ(Anomaly(*s, "linearizability", "impossible op")["count"], 1);
+  EXPECT_EQ(Anomaly(*s, "linearizability", "not linearizable"), nullptr);
+}
+
 TEST(SummarizeRun, GivesEveryFieldOfAnInvalidRun) {
   TempDir root;
   const std::string dir = MakeRun(root, "run", kRegisterResults);
