@@ -72,12 +72,17 @@ class RegisterNamer {
   }
 
   void Name(Witness* w) {
-    if (NeverWritten(w) || ImpossibleCas(w) || NonMonotonic(w) || Replaced(w) || ReadAfterRead(w)) {
+    const bool lock = std::any_of(ops_.begin(), ops_.end(),
+                                  [](const Seen& s) { return s.is("acquire") || s.is("release"); });
+    if (lock ? TwoHolders(w)
+             : NeverWritten(w) || ImpossibleCas(w) || NonMonotonic(w) || Replaced(w) ||
+                   ReadAfterRead(w)) {
       return;
     }
     w->kind = "not-linearizable";
     w->sentence = "no order of these " + std::to_string(ops_.size()) +
-                  " ops fits both their real-time order and a register: ";
+                  " ops fits both their real-time order and a " + (lock ? "lock" : "register") +
+                  ": ";
     std::string sep;
     for (const Seen& s : ops_) {
       w->sentence += sep + Describe(s);
@@ -106,6 +111,44 @@ class RegisterNamer {
   static const Seen* Writer(const std::vector<Seen>& ops, const Value& v) {
     for (const Seen& s : ops) {
       if (auto w = Written(s); w && *w == v) return &s;
+    }
+    return nullptr;
+  }
+
+  // The mutex model: an acquire acknowledged while another process certainly held the lock
+  // — its acquire acknowledged before this one began, and no release of its (one that did
+  // not fail) begun before this one was acknowledged, judged on the whole key.
+  bool TwoHolders(Witness* w) const {
+    for (const Seen& first : ops_) {
+      if (!first.is("acquire") || !first.ok()) continue;
+      for (const Seen& second : ops_) {
+        if (!second.is("acquire") || !second.ok() || !first.acknowledged_before(second) ||
+            second.invoke->process == first.invoke->process) {
+          continue;
+        }
+        const Seen* release = ReleaseAfter(first);
+        if (release && release->invoke->index < second.done->index) continue;
+        const std::string lock = w->key ? "lock " + *w->key : "the lock";
+        w->kind = "two-holders";
+        w->sentence = second.Who() + " acquired " + lock + " at " + second.Invoked() + " (granted " +
+                      second.Acked() + ") while " + first.Who() + " held it since " +
+                      first.Acked() +
+                      (release ? ", until its release at " + release->Invoked()
+                               : ", never releasing it");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The first release by `acquire`'s process after it was acknowledged that did not fail, or
+  // nullptr.
+  const Seen* ReleaseAfter(const Seen& acquire) const {
+    for (const Seen& s : key_) {
+      if (s.is("release") && s.invoke->process == acquire.invoke->process &&
+          s.invoke->index > acquire.done->index && !(s.done && s.done->type == OpType::kFail)) {
+        return &s;
+      }
     }
     return nullptr;
   }

@@ -153,9 +153,9 @@ History Sequential(const std::string& script) {
   return loaded.ok() ? std::move(loaded->history) : History();
 }
 
-// The one witness of a register history's one invalid key.
-Witness OnlyWitness(const History& h) {
-  auto checker = MakeChecker("linearizability", {{"model", "cas-register"}});
+// The one witness of a register (or `model`) history's one invalid key.
+Witness OnlyWitness(const History& h, const std::string& model = "cas-register") {
+  auto checker = MakeChecker("linearizability", {{"model", model}});
   EXPECT_TRUE(checker.ok());
   auto result = (*checker)->Check(h, "test");
   EXPECT_TRUE(result.ok());
@@ -207,6 +207,38 @@ INSTANTIATE_TEST_SUITE_P(
         NamedCase{"NoRoleIsNamedWhereTheDatabaseSaidNone", "0 write 1 ok n1:primary; 1 read null ok n3",
                   "lost-write", 2, "process 1 on n3 at"}),
     [](const auto& info) { return info.param.test; });
+
+TEST(WitnessNamesLocks, AnAcquireGrantedWhileAnotherProcessHeldTheLockIsTwoHolders) {
+  // Process 0 held the lock from its acquire on and released it only after process 1 had it.
+  const Witness w =
+      OnlyWitness(Sequential("0 acquire null ok n1:leader; 2 acquire null fail; "
+                             "1 acquire null ok n2:leader; 0 release null; 1 release null"),
+                  "mutex");
+  EXPECT_EQ(w.kind, "two-holders") << w.sentence;
+  EXPECT_EQ(w.sentence,
+            "process 1 on n2 (leader) acquired lock k at 0.004 s (granted 0.005 s) while process 0 "
+            "on n1 (leader) held it since 0.001 s, until its release at 0.006 s");
+  EXPECT_EQ(w.op_indices.size(), 4u);  // both acquires, each with its release
+}
+
+TEST(WitnessNamesLocks, AReleaseOfAFreeLockIsNotTwoHoldersAndSaysLock) {
+  const Witness w = OnlyWitness(
+      Sequential("0 acquire null; 0 release null; 1 acquire null; 1 release null; 2 release null"),
+      "mutex");
+  EXPECT_EQ(w.kind, "not-linearizable") << w.sentence;
+  EXPECT_NE(w.sentence.find("real-time order and a lock: release by process 2"), std::string::npos)
+      << w.sentence;
+}
+
+TEST(WitnessNamesLocks, AReleaseOfUnknownOutcomeMayHaveFreedTheLock) {
+  // Process 0's release timed out (info) before process 1 acquired: valid, nothing to name.
+  auto checker = MakeChecker("linearizability", {{"model", "mutex"}});
+  ASSERT_TRUE(checker.ok());
+  auto result =
+      (*checker)->Check(Sequential("0 acquire null; 0 release null info; 1 acquire null"), "test");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->verdict, Verdict::kValid);
+}
 
 TEST(WitnessNamesConcurrent, OneProcessReadingANewValueThenTheOneItReplacedIsNonMonotonic) {
   // Write 2 is still running while process 2 reads it and then reads 1 again: neither read
