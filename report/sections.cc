@@ -92,7 +92,11 @@ std::string TestFacts(const nlohmann::json& t) {
          Row("workload",
              workload.empty() ? "—" : workload + " · " + Opt(t, "concurrency") + " clients") +
          Row("nemesis", NemesisText(t)) +
-         Row("seed", Opt(t, "seed").empty() ? "—" : Opt(t, "seed"));
+         Row("seed", Opt(t, "seed").empty() ? "—" : Opt(t, "seed")) +
+         (Opt(t, "replay_of").empty()
+              ? ""
+              : Row("replay of", Opt(t, "replay_of") +
+                                     " (its seed and recorded fault schedule: faultline replay)"));
 }
 
 // What the history shows.

@@ -155,6 +155,16 @@ TEST(RenderReport, LabelsTheDatabaseWithItsOwnLabel) {
             std::string::npos);
 }
 
+// A replay's facts say which run it replays; other runs have no such row.
+TEST(RenderReport, SaysWhichRunAReplayReplays) {
+  RunData run = HostileRun();
+  EXPECT_EQ(RenderReport(run).find("<th>replay of</th>"), std::string::npos);
+  run.test["replay_of"] = "/results/register/20261207T101500";
+  EXPECT_NE(RenderReport(run).find("<th>replay of</th><td>/results/register/20261207T101500 (its "
+                                   "seed and recorded fault schedule: faultline replay)</td>"),
+            std::string::npos);
+}
+
 TEST(RenderReport, DrawsAnUncheckedRun) {
   RunData run = HostileRun();
   run.results = nullptr;
