@@ -2,6 +2,7 @@
 // default the checkers of the run's workload (test.json beside the history), else
 // linearizability. `faultline shrink` is check of one history that writes each problem's
 // witness (checkers/witness/) as a history of its own.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -143,6 +144,15 @@ Result<std::vector<std::unique_ptr<Checker>>> CheckersFor(const std::string& pat
   if (!run.ok()) return run.status();
   std::vector<std::string> names = flags.checkers;
   if (names.empty()) names = WorkloadCheckers(*run ? (*run)->workload : "");
+  if (flags.model != "auto" &&
+      std::find(names.begin(), names.end(), "linearizability") == names.end()) {
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ",") + n;
+    return Status::InvalidInput(path + ": --model " + flags.model +
+                                " is a model of the linearizability checker, which does not "
+                                "check this history (its checkers: " + list +
+                                "); add --checker linearizability or leave out --model");
+  }
   const nlohmann::json params =
       WithFlagParams(*run ? (*run)->params : nlohmann::json::object(), flags);
   std::vector<std::unique_ptr<Checker>> checkers;

@@ -45,6 +45,9 @@ echo '{"name":"bank","workload":"bank","accounts":3,"total":30,"allow_negative":
 expect 1 "bank: invalid (2 reads of 3 accounts totalling 30" check "$dir/bank/history.jsonl"
 grep -qF "shows a negative balance: account 0 = -6" <<<"$out" || fail "no bad read: $out"
 expect 0 "bank: valid" check --checker bank --allow-negative "$dir/bank/history.jsonl"
+# --model would be ignored by the bank checker: refused, naming what does check the file.
+expect 3 "--model kv is a model of the linearizability checker, which does not check this history (its checkers: bank)" \
+  check --model kv "$dir/bank/history.jsonl"
 # ... and the new form, the workload's options inside its object.
 echo '{"name":"bank","workload":{"name":"bank","accounts":3,"total":30,"allow_negative":true}}' \
   >"$dir/bank/test.json"
