@@ -54,11 +54,11 @@ constexpr const char* kCheckHelp = R"(
 A directory stands for the regular files directly in it (subdirectories are not searched)
 whose names end in .jsonl, .edn, .log or .txt, in name order; other entries are skipped
 with a note, and a directory without such a file is an error.
---checker (one or more of linearizability, causal, bank, counter, separated by commas)
-picks the checkers; without it a history beside a run's test.json gets the checkers of the
-run's workload (register: linearizability and causal; bank: bank; counter: counter), with
-the bank's and the counter's parameters from test.json, and any other history
-linearizability. --accounts, --total, --allow-negative and --consistency set those
+--checker (one or more of linearizability, causal, bank, counter, txn, separated by
+commas) picks the checkers; without it a history beside a run's test.json gets the checkers
+of the run's workload (register: linearizability and causal; bank: bank; counter: counter),
+with the bank's and the counter's parameters from test.json, a history of "txn" ops (Jepsen's
+list-append) txn, and any other history linearizability. --accounts, --total, --allow-negative and --consistency set those
 parameters (over test.json's); the bank checker needs a total.
 A history in which no client op completed ok (empty, only nemesis ops, or only ops that
 failed, are indeterminate or never completed) is unknown: nothing was checked.
@@ -135,6 +135,14 @@ nlohmann::json WithFlagParams(nlohmann::json params, const CheckFlags& f) {
   return params;
 }
 
+// A history of transactions (its first client op is a "txn"): Jepsen's list-append.
+bool IsTxnHistory(const History& h) {
+  for (const Op& op : h.ops()) {
+    if (!op.is_nemesis()) return op.f == "txn";
+  }
+  return false;
+}
+
 // The checkers for one file (check_plan.h), each from its parameters.
 Result<std::vector<std::unique_ptr<Checker>>> CheckersFor(const std::string& path,
                                                           const CheckFlags& flags,
@@ -144,6 +152,7 @@ Result<std::vector<std::unique_ptr<Checker>>> CheckersFor(const std::string& pat
   if (!run.ok()) return run.status();
   std::vector<std::string> names = flags.checkers;
   if (names.empty()) names = WorkloadCheckers(*run ? (*run)->workload : "");
+  if (flags.checkers.empty() && !*run && IsTxnHistory(loaded.history)) names = {"txn"};
   if (flags.model != "auto" &&
       std::find(names.begin(), names.end(), "linearizability") == names.end()) {
     std::string list;
@@ -361,8 +370,8 @@ Status ParseFlags(const std::vector<std::string>& args, CheckFlags* f, bool* hel
       shrink ? "write the witnesses into DIR (default: RUN_DIR/witnesses, or HISTORY.witnesses)"
              : "write DIR/results.json");
   add("checker", po::value<std::string>()->notifier([f](const std::string& v) { f->checker = v; }),
-      "checkers to run, separated by commas: linearizability, causal, bank, counter "
-      "(default: the run's workload's, else linearizability)");
+      "checkers to run, separated by commas: linearizability, causal, bank, counter, txn "
+      "(default: the run's workload's; txn for a history of txn ops; else linearizability)");
   add("accounts", po::value<int64_t>()->notifier([f](int64_t v) { f->accounts = v; }),
       "bank: the account count (default: test.json's, else those of the first read)");
   add("total", po::value<int64_t>()->notifier([f](int64_t v) { f->total = v; }),

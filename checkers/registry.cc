@@ -6,6 +6,7 @@
 #include "checkers/causal/causal_checker.h"
 #include "checkers/counter/counter_checker.h"
 #include "checkers/linearizability/linearizability_checker.h"
+#include "checkers/txn/txn_checker.h"
 
 namespace faultline {
 
@@ -29,6 +30,11 @@ const std::vector<CheckerInfo>& RegisteredCheckers() {
        "a grow-only counter: reads within what was surely and possibly added, monotonic per "
        "process, final reads agree",
        "consistency (linearizable or eventual; default linearizable)", &MakeCounterChecker},
+      {"txn",
+       "list-append transactions: version orders from the reads, the ww/wr/rw dependency graph, "
+       "its cycles named as Adya's anomalies (G0, G1a/b/c, G-single, G2-item) and the "
+       "consistency models they rule out (Elle's list-append)",
+       "", &MakeTxnChecker},
   };
   return kCheckers;
 }

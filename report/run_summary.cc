@@ -133,6 +133,19 @@ CheckerFindings CounterFindings(const json& detail) {
   return out;
 }
 
+// checkers/txn/list_append.cc: the anomalies listed (at most 8 of a name), by name;
+// anomalies_total counts them all.
+CheckerFindings TxnFindings(const json& detail) {
+  CheckerFindings out;
+  const json& listed = ArrayField(detail, "anomalies");
+  for (const json& a : listed) {
+    out.listed.push_back({TextField(a, "name"), TextField(a, "explanation"),
+                          OpIndices(ArrayField(a, "op_indices"))});
+  }
+  out.unlisted = std::max<int64_t>(0, IntField(detail, "anomalies_total") - int64_t(listed.size()));
+  return out;
+}
+
 // Any other detail (a checker that threw, a future checker): one anomaly when it says invalid.
 CheckerFindings VerdictOnlyFindings(const json& detail) {
   CheckerFindings out;
@@ -148,6 +161,7 @@ CheckerFindings FindingsOf(const json& detail, const json& results) {
   if (shape == "causal") return CausalFindings(detail);
   if (shape == "bank") return BankFindings(detail);
   if (shape == "counter") return CounterFindings(detail);
+  if (shape == "txn") return TxnFindings(detail);
   return VerdictOnlyFindings(detail);
 }
 

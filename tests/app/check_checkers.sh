@@ -37,6 +37,13 @@ done
 cp "$run/history.jsonl" "$dir/bare.jsonl"
 expect 1 "$dir/bare.jsonl: invalid  (cas-register, 4 keys" check "$dir/bare.jsonl"
 
+# A Jepsen list-append history (EDN, no test.json): the txn checker by default. Process 1 saw
+# op 0's append to key 2 but not the one to key 1: read skew.
+expect 1 "txn (list-append): invalid (4 txns, 2 keys; G-single ×1): violates snapshot-isolation and repeatable-read, so not serializable or anything stronger; consistent with read-committed" \
+  check "$fixtures/txn/read-skew.edn"
+grep -qF "read key 1 = [], without 1, which op 0 (process 0) appended next (rw)" <<<"$out" ||
+  fail "the cycle is not explained: $out"
+
 # A bank history with the old flat test.json beside it: the bank checker by default.
 mkdir "$dir/bank"
 cp "$fixtures/bank/invalid-negative.jsonl" "$dir/bank/history.jsonl"
@@ -76,7 +83,7 @@ expect 1 "read below acknowledged: p1 read 0 (op 2)" \
   check --consistency linearizable "$dir/counter/history.jsonl"
 
 # Bad names and values: exit 3, saying what is accepted.
-expect 3 "--checker serializability: unknown checker \"serializability\"; the checkers are: linearizability, causal, bank, counter" \
+expect 3 "--checker serializability: unknown checker \"serializability\"; the checkers are: linearizability, causal, bank, counter, txn" \
   check --checker serializability "$run/history.jsonl"
 expect 3 "unknown checker \"\"" check --checker causal, "$run/history.jsonl"
 expect 3 "--consistency strong: expected linearizable or eventual" \

@@ -73,7 +73,7 @@ TEST(ParseCheckerList, KeepsOrderDropsRepeatsAndNamesTheCheckers) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(),
             "--checker bank,elle: unknown checker \"elle\"; the checkers are: linearizability, "
-            "causal, bank, counter");
+            "causal, bank, counter, txn");
   EXPECT_FALSE(ParseCheckerList("").ok());
   EXPECT_FALSE(ParseCheckerList("bank,").ok());
 }

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""A list-append history (Elle's shape, JSON Lines) for the txn checker's benchmark.
+
+Transactions run one at a time (so the history is serializable), each 1-4 micro-ops over
+`--keys` keys, half appends of fresh values and half reads of the whole list;
+`--stale FRACTION` of the ok transactions then have each read cut short by two values, which
+makes internal inconsistencies, intermediate reads and G-single / G2-item cycles.
+Usage: gen_list_append.py [--txns N] [--keys K] [--stale F] [--seed S] > history.jsonl
+"""
+import argparse
+import json
+import random
+import sys
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--txns", type=int, default=30000)
+ap.add_argument("--keys", type=int, default=50)
+ap.add_argument("--stale", type=float, default=0.0)
+ap.add_argument("--seed", type=int, default=1)
+a = ap.parse_args()
+rng = random.Random(a.seed)
+lists = [[] for _ in range(a.keys)]
+value, t = 1, 0
+out = sys.stdout
+for i in range(a.txns):
+    mops = []
+    for _ in range(rng.randint(1, 4)):
+        k = rng.randrange(a.keys)
+        if rng.random() < 0.5:
+            mops.append(["append", k, value])
+            lists[k].append(value)
+            value += 1
+        else:
+            mops.append(["r", k, list(lists[k])])
+    invoke = [[m[0], m[1], None] if m[0] == "r" else m for m in mops]
+    if rng.random() < a.stale:
+        for m in mops:
+            if m[0] == "r" and len(m[2]) > 2:
+                m[2] = m[2][:-2]
+    for phase, v in (("invoke", invoke), ("ok", mops)):
+        t += 1000
+        out.write(json.dumps({"time": t, "process": i % 10, "type": phase, "f": "txn",
+                              "value": v}, separators=(",", ":")) + "\n")

@@ -1,0 +1,513 @@
+#include "checkers/txn/list_append.h"
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace faultline {
+namespace {
+
+struct Mop {
+  bool append = false;
+  std::string key;                // its text (a string as is, anything else as JSON)
+  std::string value;              // append: the value's text
+  bool read_known = false;        // r in an ok txn: what it read
+  std::vector<std::string> read;  // r: the elements read (nil: none)
+};
+
+struct Txn {
+  int64_t invoke = 0;  // history index of the invoke
+  int64_t process = 0;
+  OpType type = OpType::kInfo;  // kOk, kFail or kInfo (never completed: kInfo)
+  std::vector<Mop> mops;
+};
+
+struct BadMop {
+  std::string what;
+};
+
+std::string Text(const Value& v) { return v.is_string() ? std::string(v.as_string()) : v.ToJson(); }
+
+// "[1 2 3]"; a long list as its first two and last four values ("[1 2 … 97 98 99 100] (100
+// values)"): what a read saw last is what its edges are about.
+std::string ListText(const std::vector<std::string>& l) {
+  std::string s = "[";
+  for (size_t i = 0; i < l.size(); ++i) {
+    if (l.size() > 8 && i == 2) {
+      s += " …";
+      i = l.size() - 5;
+      continue;
+    }
+    s += (i ? " " : "") + l[i];
+  }
+  return s + "]" + (l.size() > 8 ? " (" + std::to_string(l.size()) + " values)" : "");
+}
+
+Mop ParseMop(const Value& m, bool ok) {
+  if (!m.is_list() || m.as_list().size() != 3 || !m.as_list()[0].is_string()) {
+    throw BadMop{"micro-op " + m.ToJson() + " is not [f, key, value]"};
+  }
+  const Value::List& l = m.as_list();
+  const std::string_view f = l[0].as_string();
+  Mop out;
+  out.key = Text(l[1]);
+  if (f == "append") {
+    if (l[2].is_null() || l[2].is_list() || l[2].is_map()) {
+      throw BadMop{"append of " + l[2].ToJson() + " to key " + out.key + " is not of one value"};
+    }
+    out.append = true;
+    out.value = Text(l[2]);
+  } else if (f == "r") {
+    if (!ok) return out;  // what a read not known to have happened saw is not known
+    if (!l[2].is_null() && !l[2].is_list()) {
+      throw BadMop{"read of key " + out.key + " returned " + l[2].ToJson() + ", not a list"};
+    }
+    out.read_known = true;
+    if (l[2].is_list()) {
+      for (const Value& e : l[2].as_list()) out.read.push_back(Text(e));
+    }
+  } else {
+    throw BadMop{"unknown micro-op \"" + std::string(f) + "\""};
+  }
+  return out;
+}
+
+Result<std::vector<Txn>> ReadTxns(const History& h, const std::string& source) {
+  std::vector<Txn> txns;
+  for (size_t i = 0; i < h.size(); ++i) {
+    const Op& op = h[i];
+    if (op.is_nemesis() || op.type != OpType::kInvoke) continue;
+    if (op.f != "txn") {
+      return Status::InvalidInput(OpLocation(source, op) + "a \"" + op.f.str() +
+                                  "\" op; expected only \"txn\" ops (list-append transactions)");
+    }
+    const int64_t c = h.partner(i);
+    Txn t{int64_t(i), op.process, c >= 0 ? h[size_t(c)].type : OpType::kInfo, {}};
+    const Op& carrier = t.type == OpType::kOk ? h[size_t(c)] : op;  // an ok says what it read
+    if (!carrier.value.is_list()) {
+      return Status::InvalidInput(OpLocation(source, carrier) + "the txn's value " +
+                                  carrier.value.ToJson() +
+                                  " is not a list; expected [[\"append\", key, value] or "
+                                  "[\"r\", key, list], …]");
+    }
+    try {
+      for (const Value& m : carrier.value.as_list()) {
+        t.mops.push_back(ParseMop(m, t.type == OpType::kOk));
+      }
+    } catch (const BadMop& bad) {
+      return Status::InvalidInput(OpLocation(source, carrier) + bad.what +
+                                  "; expected [\"append\", key, value] or [\"r\", key, list]");
+    }
+    txns.push_back(std::move(t));
+  }
+  return txns;
+}
+
+enum EdgeType : uint8_t { kWW = 1, kWR = 2, kRW = 4 };
+
+struct Edge {
+  size_t to;
+  EdgeType type;
+  std::string why;  // "op 3 (process 1) appended 2 to key 5 just before op 7 (process 2) appended 3"
+};
+
+// Who appended each value of each key, and whether it was that txn's last append to the key.
+struct Writer {
+  size_t txn;
+  bool last;
+};
+
+class ListAppendChecker {
+ public:
+  ListAppendChecker(const History& h, std::vector<Txn> txns) : h_(h), txns_(std::move(txns)) {}
+
+  Result<TxnResult> Run(const std::string& source) {
+    for (const Txn& t : txns_) {
+      ++(t.type == OpType::kOk ? r_.ok : t.type == OpType::kFail ? r_.fail : r_.info);
+    }
+    r_.txns = int64_t(txns_.size());
+    if (Status s = IndexWriters(source); !s.ok()) return s;
+    Internal();
+    std::map<std::string, std::vector<std::pair<size_t, size_t>>> reads;  // key → (txn, mop)
+    for (size_t t = 0; t < txns_.size(); ++t) {
+      if (txns_[t].type != OpType::kOk) continue;
+      for (size_t m = 0; m < txns_[t].mops.size(); ++m) {
+        if (txns_[t].mops[m].read_known) reads[txns_[t].mops[m].key].emplace_back(t, m);
+      }
+    }
+    std::set<std::string> keys;
+    for (const auto& [k, w] : writers_) keys.insert(k);
+    for (const auto& [k, rs] : reads) keys.insert(k);
+    r_.keys = int64_t(keys.size());
+    adj_.assign(txns_.size(), {});
+    for (const auto& [key, rs] : reads) Key(key, rs);
+    Cycles();
+    Models();
+    return std::move(r_);
+  }
+
+ private:
+  std::string Label(size_t t) const {
+    return "op " + std::to_string(txns_[t].invoke) + " (process " +
+           std::to_string(txns_[t].process) + ")";
+  }
+
+  void Add(const std::string& name, std::vector<size_t> ts, std::string explanation) {
+    ++r_.anomalies_total;
+    const size_t listed = std::count_if(r_.anomalies.begin(), r_.anomalies.end(),
+                                        [&](const TxnAnomaly& a) { return a.name == name; });
+    if (listed >= kMaxTxnAnomaliesPerName) return;
+    TxnAnomaly a{name, {}, std::move(explanation)};
+    for (size_t t : ts) a.op_indices.push_back(txns_[t].invoke);
+    r_.anomalies.push_back(std::move(a));
+  }
+
+  Status IndexWriters(const std::string& source) {
+    for (size_t t = 0; t < txns_.size(); ++t) {
+      std::map<std::string, const Mop*> last;  // key → this txn's last append to it
+      for (const Mop& m : txns_[t].mops) {
+        if (m.append) last[m.key] = &m;
+      }
+      for (const Mop& m : txns_[t].mops) {
+        if (!m.append) continue;
+        auto [it, added] = writers_[m.key].try_emplace(m.value, Writer{t, last[m.key] == &m});
+        if (!added) {
+          return Status::InvalidInput(
+              OpLocation(source, h_[size_t(txns_[t].invoke)]) + "appends " + m.value + " to key " +
+              m.key + ", as " + Label(it->second.txn) +
+              " did; expected every value appended to a key once (the order of a key's "
+              "versions is inferred from unique values)");
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  const Writer* WriterOf(const std::string& key, const std::string& value) const {
+    auto k = writers_.find(key);
+    if (k == writers_.end()) return nullptr;
+    auto v = k->second.find(value);
+    return v == k->second.end() ? nullptr : &v->second;
+  }
+
+  // Each ok txn's reads agree with its own earlier reads and appends.
+  void Internal() {
+    for (size_t t = 0; t < txns_.size(); ++t) {
+      if (txns_[t].type != OpType::kOk) continue;
+      std::map<std::string, std::pair<bool, std::vector<std::string>>> state;  // known?, list
+      for (const Mop& m : txns_[t].mops) {
+        auto& [known, list] = state[m.key];
+        if (m.append) {
+          list.push_back(m.value);
+          continue;
+        }
+        const bool fits = known ? m.read == list
+                                : m.read.size() >= list.size() &&
+                                      std::equal(list.begin(), list.end(),
+                                                 m.read.end() - ptrdiff_t(list.size()));
+        if (!fits) {
+          Add("internal", {t},
+              Label(t) + " read key " + m.key + " = " + ListText(m.read) + ", but its own " +
+                  (known ? "earlier read and appends make it " + ListText(list)
+                         : "earlier appends " + ListText(list) + " must end it"));
+        }
+        known = true;
+        list = m.read;
+      }
+    }
+  }
+
+  // One key: its version order (the longest read), the anomalies its reads show, its edges.
+  void Key(const std::string& key, const std::vector<std::pair<size_t, size_t>>& reads) {
+    const std::vector<std::string>* longest = nullptr;
+    for (auto [t, m] : reads) {
+      const auto& r = txns_[t].mops[m].read;
+      if (!longest || r.size() > longest->size()) longest = &r;
+    }
+    bool ordered = true;
+    for (auto [t, m] : reads) {
+      const auto& r = txns_[t].mops[m].read;
+      if (std::set<std::string>(r.begin(), r.end()).size() != r.size()) {
+        Add("duplicate-elements", {t},
+            Label(t) + " read key " + key + " = " + ListText(r) + ": a value appears twice");
+      }
+      if (ordered && !std::equal(r.begin(), r.end(), longest->begin())) {
+        ordered = false;
+        size_t other = 0;
+        for (auto [u, n] : reads) {
+          if (&txns_[u].mops[n].read == longest) other = u;
+        }
+        Add("incompatible-order", {t, other},
+            Label(t) + " read key " + key + " = " + ListText(r) + " and " + Label(other) +
+                " read " + ListText(*longest) + ": neither is a prefix of the other");
+      }
+      for (const std::string& e : r) {
+        const Writer* w = WriterOf(key, e);
+        if (!w) {
+          Add("garbage-read", {t},
+              Label(t) + " read " + e + " in key " + key + ", which no txn appended");
+        } else if (txns_[w->txn].type == OpType::kFail) {
+          Add("G1a", {w->txn, t},
+              Label(t) + " read " + e + " in key " + key + ", appended by " + Label(w->txn) +
+                  ", which failed (aborted read)");
+        }
+      }
+      if (!r.empty()) {
+        const Writer* w = WriterOf(key, r.back());
+        if (w && w->txn != t && !w->last && txns_[w->txn].type != OpType::kFail) {
+          Add("G1b", {w->txn, t},
+              Label(t) + " read key " + key + " = " + ListText(r) + ", ending in " + r.back() +
+                  ", which " + Label(w->txn) +
+                  " appended before appending more to the key (intermediate read)");
+        }
+      }
+    }
+    if (!ordered) return;  // no version order to draw edges from
+    const std::vector<std::string>& order = *longest;
+    auto writer = [&](size_t i) -> const Writer* {
+      const Writer* w = WriterOf(key, order[i]);
+      return w && txns_[w->txn].type != OpType::kFail ? w : nullptr;
+    };
+    for (size_t i = 0; i + 1 < order.size(); ++i) {
+      const Writer* a = writer(i);
+      const Writer* b = writer(i + 1);
+      if (a && b && a->txn != b->txn) {
+        AddEdge(a->txn, b->txn, kWW,
+                Label(a->txn) + " appended " + order[i] + " to key " + key + " just before " +
+                    Label(b->txn) + " appended " + order[i + 1] + " (ww)");
+      }
+    }
+    for (auto [t, m] : reads) {
+      const auto& r = txns_[t].mops[m].read;
+      if (!r.empty()) {
+        if (const Writer* a = writer(r.size() - 1); a && a->txn != t) {
+          AddEdge(a->txn, t, kWR,
+                  Label(t) + " read key " + key + " = " + ListText(r) + ", which ends in " +
+                      Label(a->txn) + "'s append of " + r.back() + " (wr)");
+        }
+      }
+      if (r.size() < order.size()) {
+        if (const Writer* b = writer(r.size()); b && b->txn != t) {
+          AddEdge(t, b->txn, kRW,
+                  Label(t) + " read key " + key + " = " + ListText(r) + ", without " +
+                      order[r.size()] + ", which " + Label(b->txn) + " appended next (rw)");
+        }
+      }
+    }
+  }
+
+  void AddEdge(size_t from, size_t to, EdgeType type, std::string why) {
+    for (const Edge& e : adj_[from]) {
+      if (e.to == to && e.type == type) return;  // one edge of a type per pair is enough
+    }
+    adj_[from].push_back(Edge{to, type, std::move(why)});
+  }
+
+  // Tarjan's strongly connected components (iterative): comp_[v] for every node.
+  void Components() {
+    const size_t n = adj_.size();
+    comp_.assign(n, SIZE_MAX);
+    std::vector<size_t> index(n, SIZE_MAX), low(n, 0), stack;
+    std::vector<bool> on(n, false);
+    size_t next = 0, comps = 0;
+    for (size_t root = 0; root < n; ++root) {
+      if (index[root] != SIZE_MAX || adj_[root].empty()) continue;
+      std::vector<std::pair<size_t, size_t>> work{{root, 0}};  // node, next edge
+      index[root] = low[root] = next++;
+      stack.push_back(root);
+      on[root] = true;
+      while (!work.empty()) {
+        auto& [v, i] = work.back();
+        if (i < adj_[v].size()) {
+          const size_t w = adj_[v][i++].to;
+          if (index[w] == SIZE_MAX) {
+            index[w] = low[w] = next++;
+            stack.push_back(w);
+            on[w] = true;
+            work.emplace_back(w, 0);
+          } else if (on[w]) {
+            low[v] = std::min(low[v], index[w]);
+          }
+          continue;
+        }
+        if (low[v] == index[v]) {
+          size_t w;
+          do {
+            w = stack.back();
+            stack.pop_back();
+            on[w] = false;
+            comp_[w] = comps;
+          } while (w != v);
+          ++comps;
+        }
+        const size_t done = v;
+        work.pop_back();
+        if (!work.empty()) low[work.back().first] = std::min(low[work.back().first], low[done]);
+      }
+    }
+  }
+
+  // The shortest path from `from` to `to` inside one component over edges of `types`, as the
+  // edges taken; empty when there is none.
+  std::vector<const Edge*> Path(size_t from, size_t to, uint8_t types) const {
+    std::unordered_map<size_t, const Edge*> via;  // node → the edge that reached it
+    std::unordered_map<size_t, size_t> parent;
+    std::deque<size_t> queue{from};
+    parent[from] = from;
+    while (!queue.empty()) {
+      const size_t v = queue.front();
+      queue.pop_front();
+      if (v == to) break;
+      for (const Edge& e : adj_[v]) {
+        if (!(e.type & types) || comp_[e.to] != comp_[from] || parent.count(e.to)) continue;
+        parent[e.to] = v;
+        via[e.to] = &e;
+        queue.push_back(e.to);
+      }
+    }
+    std::vector<const Edge*> path;
+    if (!parent.count(to)) return path;
+    for (size_t v = to; v != from; v = parent[v]) path.push_back(via[v]);
+    std::reverse(path.begin(), path.end());
+    return path;
+  }
+
+  // Cycles, each kind through the edges that define it: G0 (ww only), G1c (ww and wr, at least
+  // one wr), G-single (exactly one rw), G2-item (more than one rw). Each edge of the defining
+  // type is closed by the shortest path back; a cycle already named (same txns) is skipped.
+  void Cycles() {
+    Components();
+    std::set<std::vector<size_t>> seen;
+    struct Kind {
+      const char* name;
+      EdgeType first;
+      uint8_t rest;
+    };
+    const Kind kinds[] = {{"G0", kWW, kWW},
+                          {"G1c", kWR, kWW | kWR},
+                          {"G-single", kRW, kWW | kWR},
+                          {"G2-item", kRW, kWW | kWR | kRW}};
+    for (const Kind& k : kinds) {
+      size_t tries = 0;
+      for (size_t u = 0; u < adj_.size(); ++u) {
+        for (const Edge& e : adj_[u]) {
+          if (e.type != k.first || comp_[u] != comp_[e.to] || comp_[u] == SIZE_MAX) continue;
+          if (++tries > kMaxSearches) break;
+          std::vector<const Edge*> back = Path(e.to, u, k.rest);
+          if (back.empty()) continue;
+          std::vector<size_t> nodes{u, e.to};
+          for (const Edge* b : back) nodes.push_back(b->to);
+          nodes.pop_back();  // the path ends back at u
+          std::vector<size_t> key = nodes;
+          std::sort(key.begin(), key.end());
+          if (!seen.insert(key).second) continue;
+          std::string why = e.why;
+          for (const Edge* b : back) why += "; " + b->why;
+          Add(k.name, nodes,
+              "a cycle of " + std::to_string(nodes.size()) + " transactions: " + why);
+        }
+      }
+    }
+  }
+
+  // Which models the anomalies rule out (Adya; Elle's lattice without the real-time and
+  // session variants): read-uncommitted < read-committed < snapshot-isolation and
+  // repeatable-read (neither stronger than the other) < serializable < strict-serializable.
+  void Models() {
+    std::set<std::string> found;
+    for (const TxnAnomaly& a : r_.anomalies) found.insert(a.name);
+    r_.verdict = found.empty() ? Verdict::kValid : Verdict::kInvalid;
+    auto has = [&](std::initializer_list<const char*> names) {
+      return std::any_of(names.begin(), names.end(), [&](const char* n) { return found.count(n) > 0; });
+    };
+    const bool ru = has({"internal", "incompatible-order", "duplicate-elements", "garbage-read", "G0"});
+    const bool rc = ru || has({"G1a", "G1b", "G1c"});
+    const bool si = rc || has({"G-single"});
+    const bool rr = si || has({"G2-item"});
+    const std::pair<const char*, bool> models[] = {
+        {"read-uncommitted", ru}, {"read-committed", rc},  {"snapshot-isolation", si},
+        {"repeatable-read", rr},  {"serializable", rr},    {"strict-serializable", rr}};
+    for (const auto& [name, violated] : models) {
+      if (violated) r_.violates.push_back(name);
+    }
+    // The weakest models violated, what that rules out above them, the strongest still possible.
+    std::string weakest, above;
+    if (ru) {
+      weakest = "read-uncommitted";
+      above = "any stronger model";
+    } else if (rc) {
+      weakest = "read-committed";
+      above = "snapshot-isolation, repeatable-read, serializable or anything stronger";
+      r_.consistent_with = "read-uncommitted";
+    } else if (si) {
+      weakest = "snapshot-isolation and repeatable-read";
+      above = "serializable or anything stronger";
+      r_.consistent_with = "read-committed";
+    } else if (rr) {
+      weakest = "repeatable-read";
+      above = "serializable or anything stronger";
+      r_.consistent_with = "snapshot-isolation";
+    } else {
+      r_.consistent_with = "serializable";  // strict serializability is not checked
+    }
+    if (weakest.empty()) {
+      r_.explanation = "no anomaly found: consistent with serializable (strict serializability "
+                       "and the session models need the real-time and process orders, which "
+                       "this checker does not check yet)";
+    } else {
+      r_.explanation = "violates " + weakest + ", so not " + above + "; " +
+                       (r_.consistent_with.empty() ? "consistent with none of them"
+                                                   : "consistent with " + r_.consistent_with);
+    }
+  }
+
+  static constexpr size_t kMaxSearches = 2000;  // per kind: an edge closed by a path search
+
+  const History& h_;
+  std::vector<Txn> txns_;
+  TxnResult r_;
+  std::unordered_map<std::string, std::unordered_map<std::string, Writer>> writers_;
+  std::vector<std::vector<Edge>> adj_;
+  std::vector<size_t> comp_;
+};
+
+}  // namespace
+
+Result<TxnResult> CheckListAppend(const History& history, const std::string& source) {
+  auto txns = ReadTxns(history, source);
+  if (!txns.ok()) return txns.status();
+  return ListAppendChecker(history, std::move(txns).value()).Run(source);
+}
+
+nlohmann::json ToJson(const TxnResult& r) {
+  nlohmann::json anomalies = nlohmann::json::array();
+  for (const TxnAnomaly& a : r.anomalies) {
+    anomalies.push_back(
+        {{"name", a.name}, {"op_indices", a.op_indices}, {"explanation", a.explanation}});
+  }
+  return {{"checker", "txn"},
+          {"workload", "list-append"},
+          {"verdict", VerdictName(r.verdict)},
+          {"txns", r.txns},
+          {"ok", r.ok},
+          {"fail", r.fail},
+          {"info", r.info},
+          {"keys", r.keys},
+          {"anomalies", std::move(anomalies)},
+          {"anomalies_total", r.anomalies_total},
+          {"violates", r.violates},
+          {"consistent_with", r.consistent_with},
+          {"not_checked", {"strict-serializable (real-time order)", "session models (process order)"}},
+          {"explanation", r.explanation},
+          // The report's verdict table: the models, then the first anomaly.
+          {"reason", r.explanation + (r.anomalies.empty() ? ""
+                                                          : "; " + r.anomalies[0].name + ": " +
+                                                                r.anomalies[0].explanation)}};
+}
+
+}  // namespace faultline

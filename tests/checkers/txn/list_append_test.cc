@@ -1,0 +1,193 @@
+// The list-append checker (checkers/txn/) on small histories that each show one anomaly of
+// Adya's (or none), and on input it must refuse.
+#include "checkers/txn/list_append.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "checkers/registry.h"
+#include "core/history_io.h"
+
+namespace faultline {
+namespace {
+
+// Transactions run one after another, 1 ms apart, one per line: "PROCESS TYPE MOPS", MOPS the
+// JSON of the micro-ops as the completion gives them ([["append","x",1],["r","y",[1]]]).
+History Txns(const std::string& script) {
+  std::string text;
+  int64_t t = 0;
+  std::istringstream lines(script);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    std::istringstream words(line);
+    std::string process, type, mops;
+    words >> process >> type;
+    std::getline(words, mops);
+    for (const std::string& phase : {std::string("invoke"), type}) {
+      text += "{\"time\":" + std::to_string(++t * 1000000) + ",\"process\":" + process +
+              ",\"type\":\"" + phase + "\",\"f\":\"txn\",\"value\":" + mops + "}\n";
+    }
+  }
+  auto loaded = ParseHistory(text, "test", HistoryFormat::kJsonl);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().message();
+  return loaded.ok() ? std::move(loaded->history) : History();
+}
+
+TxnResult Check(const std::string& script) {
+  auto r = CheckListAppend(Txns(script), "test");
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? *r : TxnResult();
+}
+
+std::vector<std::string> Names(const TxnResult& r) {
+  std::vector<std::string> names;
+  for (const TxnAnomaly& a : r.anomalies) names.push_back(a.name);
+  return names;
+}
+
+using Names_ = std::vector<std::string>;
+
+TEST(ListAppend, ASerialHistoryIsValidAndConsistentWithSerializable) {
+  const TxnResult r = Check(R"(0 ok [["append","x",1]]
+1 ok [["r","x",[1]],["append","x",2]]
+2 ok [["r","x",[1,2]],["r","y",null]]
+3 fail [["append","y",5]]
+4 info [["append","y",6]])");
+  EXPECT_EQ(r.verdict, Verdict::kValid);
+  EXPECT_EQ(r.txns, 5);
+  EXPECT_EQ(r.ok, 3);
+  EXPECT_EQ(r.keys, 2);
+  EXPECT_TRUE(r.anomalies.empty());
+  EXPECT_EQ(r.consistent_with, "serializable");
+  EXPECT_NE(r.explanation.find("do" "es not check yet"), std::string::npos) << r.explanation;
+}
+
+TEST(ListAppend, TwoTransactionsAppendingInOppositeOrdersOnTwoKeysAreG0) {
+  const TxnResult r = Check(R"(0 ok [["append","x",1],["append","y",4]]
+1 ok [["append","x",2],["append","y",3]]
+2 ok [["r","x",[1,2]]]
+3 ok [["r","y",[3,4]]])");
+  EXPECT_EQ(Names(r), Names_{"G0"});
+  EXPECT_EQ(r.violates.front(), "read-uncommitted");
+  EXPECT_EQ(r.consistent_with, "");
+  ASSERT_EQ(r.anomalies.size(), 1u);
+  EXPECT_EQ(r.anomalies[0].explanation,
+            "a cycle of 2 transactions: op 0 (process 0) appended 1 to key x just before op 2 "
+            "(process 1) appended 2 (ww); op 2 (process 1) appended 3 to key y just before op 0 "
+            "(process 0) appended 4 (ww)");
+}
+
+TEST(ListAppend, AReadOfAFailedAppendIsG1a) {
+  const TxnResult r = Check(R"(0 fail [["append","x",1]]
+1 ok [["r","x",[1]]])");
+  EXPECT_EQ(Names(r), Names_{"G1a"});
+  EXPECT_EQ(r.explanation,
+            "violates read-committed, so not snapshot-isolation, repeatable-read, serializable or "
+            "anything stronger; consistent with read-uncommitted");
+}
+
+TEST(ListAppend, AReadEndingInAValueItsWriterAppendedPastIsG1b) {
+  const TxnResult r = Check(R"(0 ok [["append","x",1],["append","x",2]]
+1 ok [["r","x",[1]]])");
+  EXPECT_EQ(Names(r), Names_{"G1b"});
+}
+
+TEST(ListAppend, TwoTransactionsReadingEachOthersAppendsAreG1c) {
+  const TxnResult r = Check(R"(0 ok [["append","x",1],["r","y",[2]]]
+1 ok [["append","y",2],["r","x",[1]]])");
+  EXPECT_EQ(Names(r), Names_{"G1c"});
+}
+
+TEST(ListAppend, ReadSkewIsGSingleAndRulesOutSnapshotIsolation) {
+  // Process 1 saw op 0's append to y but not its append to x.
+  const TxnResult r = Check(R"(0 ok [["append","x",1],["append","y",1]]
+1 ok [["r","x",null],["r","y",[1]]]
+2 ok [["r","x",[1]]])");
+  EXPECT_EQ(Names(r), Names_{"G-single"});
+  EXPECT_EQ(r.explanation,
+            "violates snapshot-isolation and repeatable-read, so not serializable or anything "
+            "stronger; consistent with read-committed");
+  EXPECT_NE(r.anomalies[0].explanation.find("read key x = [], without 1, which op 0 (process "
+                                            "0) appended next (rw)"),
+            std::string::npos)
+      << r.anomalies[0].explanation;
+}
+
+TEST(ListAppend, WriteSkewIsG2ItemAndStaysConsistentWithSnapshotIsolation) {
+  const TxnResult r = Check(R"(0 ok [["r","x",null],["r","y",null],["append","x",1]]
+1 ok [["r","x",null],["r","y",null],["append","y",2]]
+2 ok [["r","x",[1]],["r","y",[2]]])");
+  EXPECT_EQ(Names(r), Names_{"G2-item"});
+  EXPECT_EQ(r.consistent_with, "snapshot-isolation");
+  EXPECT_EQ(r.violates.front(), "repeatable-read");
+}
+
+TEST(ListAppend, ReadsThatDisagreeWithTheTransactionsOwnWritesAreInternal) {
+  const TxnResult r = Check(R"(0 ok [["append","x",1],["r","x",[]]])");
+  EXPECT_EQ(Names(r), Names_{"internal"});
+  EXPECT_EQ(r.anomalies[0].explanation,
+            "op 0 (process 0) read key x = [], but its own earlier appends [1] must end it");
+}
+
+TEST(ListAppend, ReadsNeitherAPrefixOfTheOtherAreIncompatible) {
+  const TxnResult r = Check(R"(0 ok [["append","x",1]]
+1 ok [["append","x",2]]
+2 ok [["r","x",[1,2]]]
+3 ok [["r","x",[2,1]]])");
+  EXPECT_EQ(Names(r), Names_{"incompatible-order"});
+}
+
+TEST(ListAppend, AValueNobodyAppendedIsAGarbageRead) {
+  const TxnResult r = Check(R"(0 ok [["r","x",[9]]])");
+  EXPECT_EQ(Names(r), Names_{"garbage-read"});
+}
+
+TEST(ListAppend, AnInfoAppendMayBeSeenAndItsReaderDependsOnIt) {
+  // The info txn's append was read: it committed. No anomaly.
+  const TxnResult r = Check(R"(0 info [["append","x",1]]
+1 ok [["r","x",[1]]])");
+  EXPECT_EQ(r.verdict, Verdict::kValid);
+}
+
+TEST(ListAppend, RefusesWhatItCannotCheck) {
+  auto refused = [](const std::string& jsonl, const std::string& says) {
+    auto h = ParseHistory(jsonl, "bad.jsonl", HistoryFormat::kJsonl);
+    ASSERT_TRUE(h.ok()) << h.status().message();
+    auto r = CheckListAppend(h->history, "bad.jsonl");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find(says), std::string::npos) << r.status().message();
+  };
+  refused(R"({"process":0,"type":"invoke","f":"read","value":null}
+)",
+          R"(bad.jsonl:1: a "read" op; expected only "txn" ops)");
+  refused(R"({"process":0,"type":"invoke","f":"txn","value":[["write","x",1]]}
+{"process":0,"type":"ok","f":"txn","value":[["write","x",1]]}
+)",
+          R"(bad.jsonl:2: unknown micro-op "write"; expected ["append", key, value])");
+  refused(R"({"process":0,"type":"invoke","f":"txn","value":[["append","x",1]]}
+{"process":0,"type":"ok","f":"txn","value":[["append","x",1]]}
+{"process":1,"type":"invoke","f":"txn","value":[["append","x",1]]}
+{"process":1,"type":"ok","f":"txn","value":[["append","x",1]]}
+)",
+          "bad.jsonl:3: appends 1 to key x, as op 0 (process 0) did; expected every value "
+          "appended to a key once");
+}
+
+TEST(ListAppend, IsRegisteredAsTheTxnChecker) {
+  auto checker = MakeChecker("txn", nlohmann::json::object());
+  ASSERT_TRUE(checker.ok());
+  auto r = (*checker)->Check(Txns(R"(0 ok [["append","x",1],["r","y",[2]]]
+1 ok [["append","y",2],["r","x",[1]]])"),
+                             "test");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->verdict, Verdict::kInvalid);
+  EXPECT_TRUE(r->summary.starts_with("txn (list-append): invalid (2 txns, 2 keys; G1c ×1): "))
+      << r->summary;
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_EQ(r->problems[0].kind, "G1c");
+  EXPECT_EQ(r->problems[0].op_indices, (std::vector<int64_t>{0, 2}));
+}
+
+}  // namespace
+}  // namespace faultline
