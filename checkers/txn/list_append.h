@@ -5,13 +5,15 @@
 // the value right after the other's), wr (one read the list ending in the other's value), rw
 // (one read a list the other's value extended next) — finds its cycles, and names Adya's
 // anomalies: G0, G1a, G1b, G1c, G-single, G2-item, plus internal inconsistency, incompatible
-// orders, duplicate and garbage elements. From them: the weakest consistency model the history
-// violates and the strongest it may still satisfy. Real-time and process orders are not yet
-// edges (strict serializability and the session models are reported as not checked).
+// orders, duplicate and garbage elements; then the cycles that need a real-time edge (one txn
+// completed before the other began), named with "-realtime". From them: the weakest
+// consistency model the history violates and the strongest it may still satisfy. The process
+// order is not an edge yet (the session models are reported as not checked).
 // checkers/txn/README.md. CheckListAppend is a pure function of the history; thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
@@ -24,7 +26,7 @@ namespace faultline {
 
 struct TxnAnomaly {
   // G0, G1a, G1b, G1c, G-single, G2-item, internal, incompatible-order, duplicate-elements,
-  // garbage-read.
+  // garbage-read; G0-realtime, G1c-realtime, G-single-realtime, G2-item-realtime.
   std::string name;
   std::vector<int64_t> op_indices;  // the transactions' invokes, in cycle (or finding) order
   std::string explanation;          // the transactions, the edges and why each exists
@@ -36,6 +38,7 @@ struct TxnResult {
   int64_t keys = 0;
   std::vector<TxnAnomaly> anomalies;  // at most kMaxPerName of each name
   int64_t anomalies_total = 0;        // found, listed or not
+  std::map<std::string, int64_t> counts;  // found, by name
   std::vector<std::string> violates;  // the models it violates, weakest first
   std::string consistent_with;        // the strongest model it may still satisfy, or ""
   std::string explanation;            // "violates X, so not Y or anything stronger; …"

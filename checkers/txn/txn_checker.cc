@@ -1,7 +1,6 @@
 #include "checkers/txn/txn_checker.h"
 
 #include <algorithm>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "checkers/txn/list_append.h"
@@ -13,14 +12,13 @@ Result<CheckerResult> TxnChecker::Check(const History& history, const std::strin
   if (!r.ok()) return r.status();
   CheckerResult out;
   out.verdict = r->verdict;
-  std::map<std::string, int64_t> counts;  // listed anomalies by name
-  std::vector<std::string> order;
+  std::vector<std::string> order;  // names in the order first listed
   for (const TxnAnomaly& a : r->anomalies) {
-    if (counts[a.name]++ == 0) order.push_back(a.name);
+    if (std::find(order.begin(), order.end(), a.name) == order.end()) order.push_back(a.name);
   }
   std::string found;
   for (const std::string& name : order) {
-    found += (found.empty() ? "; " : ", ") + name + " ×" + std::to_string(counts[name]);
+    found += (found.empty() ? "; " : ", ") + name + " ×" + std::to_string(r->counts.at(name));
   }
   out.summary = "txn (list-append): " + std::string(VerdictName(r->verdict)) + " (" +
                 std::to_string(r->txns) + " txns, " + std::to_string(r->keys) + " keys" + found +
