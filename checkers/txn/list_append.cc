@@ -121,6 +121,7 @@ struct Edge {
 struct Writer {
   size_t txn;
   bool last;
+  size_t seq;  // which of the txn's appends to the key it was (0: its first)
 };
 
 class ListAppendChecker {
@@ -173,9 +174,11 @@ class ListAppendChecker {
       for (const Mop& m : txns_[t].mops) {
         if (m.append) last[m.key] = &m;
       }
+      std::map<std::string, size_t> seq;  // key → appends to it so far
       for (const Mop& m : txns_[t].mops) {
         if (!m.append) continue;
-        auto [it, added] = writers_[m.key].try_emplace(m.value, Writer{t, last[m.key] == &m});
+        auto [it, added] =
+            writers_[m.key].try_emplace(m.value, Writer{t, last[m.key] == &m, seq[m.key]++});
         if (!added) {
           return Status::InvalidInput(
               OpLocation(source, h_[size_t(txns_[t].invoke)]) + "appends " + m.value + " to key " +
@@ -195,15 +198,30 @@ class ListAppendChecker {
     return v == k->second.end() ? nullptr : &v->second;
   }
 
-  // Each ok txn's reads agree with its own earlier reads and appends.
+  // Each ok txn's reads agree with its own earlier reads and appends, and hold none of its
+  // later appends.
   void Internal() {
     for (size_t t = 0; t < txns_.size(); ++t) {
       if (txns_[t].type != OpType::kOk) continue;
       std::map<std::string, std::pair<bool, std::vector<std::string>>> state;  // known?, list
-      for (const Mop& m : txns_[t].mops) {
+      const std::vector<Mop>& mops = txns_[t].mops;
+      for (size_t i = 0; i < mops.size(); ++i) {
+        const Mop& m = mops[i];
         auto& [known, list] = state[m.key];
         if (m.append) {
           list.push_back(m.value);
+          continue;
+        }
+        const auto later = std::find_if(mops.begin() + ptrdiff_t(i) + 1, mops.end(), [&](const Mop& a) {
+          return a.append && a.key == m.key &&
+                 std::find(m.read.begin(), m.read.end(), a.value) != m.read.end();
+        });
+        if (later != mops.end()) {
+          Add("internal", {t},
+              Label(t) + " read key " + m.key + " = " + ListText(m.read) + ", holding " +
+                  later->value + ", which it appended only later");
+          known = true;
+          list = m.read;
           continue;
         }
         const bool fits = known ? m.read == list
@@ -269,6 +287,18 @@ class ListAppendChecker {
     }
     if (!ordered) return;  // no version order to draw edges from
     const std::vector<std::string>& order = *longest;
+    std::unordered_map<size_t, size_t> next_seq;  // txn → the seq its next append must exceed
+    for (const std::string& e : order) {
+      const Writer* w = WriterOf(key, e);
+      if (!w) continue;
+      auto [it, first] = next_seq.try_emplace(w->txn, w->seq);
+      if (!first && w->seq < it->second) {
+        Add("internal", {w->txn},
+            Label(w->txn) + " appended " + e + " to key " + key + " before a value the key's "
+                "order " + ListText(order) + " puts ahead of it");
+      }
+      it->second = std::max(it->second, w->seq);
+    }
     auto writer = [&](size_t i) -> const Writer* {
       const Writer* w = WriterOf(key, order[i]);
       return w && txns_[w->txn].type != OpType::kFail ? w : nullptr;

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
 #include <sstream>
 
 #include "checkers/registry.h"
+#include "core/random.h"
 #include "core/history_io.h"
 
 namespace faultline {
@@ -164,6 +167,23 @@ TEST(ListAppend, ReadsThatDisagreeWithTheTransactionsOwnWritesAreInternal) {
             "op 0 (process 0) read key x = [], but its own earlier appends [1] must end it");
 }
 
+TEST(ListAppend, AReadHoldingTheTransactionsOwnLaterAppendIsInternal) {
+  const TxnResult r = Check(R"(0 ok [["r","x",[1]],["append","x",1]])");
+  EXPECT_EQ(Names(r), Names_{"internal"});
+  EXPECT_EQ(r.anomalies[0].explanation,
+            "op 0 (process 0) read key x = [1], holding 1, which it appended only later");
+}
+
+TEST(ListAppend, ATransactionsAppendsInTheOtherOrderAreInternal) {
+  const TxnResult r = Check(R"(0 ok [["append","x",1],["append","x",2]]
+1 ok [["r","x",[2,1]]])");
+  // The read also ends in a value its writer appended more after: intermediate, as well.
+  EXPECT_EQ(Names(r), (Names_{"G1b", "internal"}));
+  EXPECT_EQ(r.anomalies[1].explanation,
+            "op 0 (process 0) appended 1 to key x before a value the key's order [2 1] puts "
+            "ahead of it");
+}
+
 TEST(ListAppend, ReadsNeitherAPrefixOfTheOtherAreIncompatible) {
   const TxnResult r = Check(R"(0 ok [["append","x",1]]
 1 ok [["append","x",2]]
@@ -207,6 +227,129 @@ TEST(ListAppend, RefusesWhatItCannotCheck) {
           "bad.jsonl:3: appends 1 to key x, as op 0 (process 0) did; expected every value "
           "appended to a key once");
 }
+
+// ---- differential: the checker against a brute-force search for a serial order ----------
+
+struct SmallTxn {
+  std::vector<std::tuple<bool, int, std::vector<int>>> mops;  // append?, key, value(s)
+};
+
+// Some serial order of the txns replays every read exactly (list-append semantics).
+bool Serializable(const std::vector<SmallTxn>& txns, int keys) {
+  std::vector<size_t> order(txns.size());
+  std::iota(order.begin(), order.end(), 0);
+  do {
+    std::vector<std::vector<int>> state(static_cast<size_t>(keys));
+    bool fits = true;
+    for (size_t t : order) {
+      for (const auto& [append, k, v] : txns[t].mops) {
+        if (append) {
+          state[size_t(k)].push_back(v[0]);
+        } else if (state[size_t(k)] != v) {
+          fits = false;
+        }
+      }
+    }
+    if (fits) return true;
+  } while (std::next_permutation(order.begin(), order.end()));
+  return false;
+}
+
+// `keys` keys, `count` txns of 1-3 micro-ops; each key's appends in a random final order, each read a
+// random prefix of it (so any anomaly may appear), and a last txn reading every key whole (so
+// every version order is known). All txns are concurrent: no real-time order.
+std::vector<SmallTxn> RandomTxns(Random& rng, int keys, size_t count) {
+  std::vector<SmallTxn> txns(count);
+  std::vector<std::vector<int>> appended(static_cast<size_t>(keys));
+  int value = 1;
+  for (SmallTxn& t : txns) {
+    for (uint64_t n = 1 + rng.Uniform(3); n > 0; --n) {
+      const int k = int(rng.Uniform(uint64_t(keys)));
+      if (rng.OneIn(0.5)) {
+        t.mops.emplace_back(true, k, std::vector<int>{value});
+        appended[size_t(k)].push_back(value++);
+      } else {
+        t.mops.emplace_back(false, k, std::vector<int>{});
+      }
+    }
+  }
+  for (auto& a : appended) {  // a random final order of each key's appends
+    for (size_t i = a.size(); i > 1; --i) std::swap(a[i - 1], a[rng.Uniform(i)]);
+  }
+  for (SmallTxn& t : txns) {
+    for (auto& [append, k, v] : t.mops) {
+      if (!append) {
+        const auto& a = appended[size_t(k)];
+        v.assign(a.begin(), a.begin() + ptrdiff_t(rng.Uniform(a.size() + 1)));
+      }
+    }
+  }
+  SmallTxn last;
+  for (int k = 0; k < keys; ++k) last.mops.emplace_back(false, k, appended[size_t(k)]);
+  txns.push_back(last);
+  return txns;
+}
+
+History ConcurrentHistory(const std::vector<SmallTxn>& txns) {
+  auto mops = [](const SmallTxn& t, bool with_reads) {
+    std::string s = "[";
+    for (const auto& [append, k, v] : t.mops) {
+      if (s.size() > 1) s += ",";
+      s += "[\"" + std::string(append ? "append" : "r") + "\"," + std::to_string(k) + ",";
+      if (append) {
+        s += std::to_string(v[0]);
+      } else if (!with_reads) {
+        s += "null";
+      } else {
+        s += "[";
+        for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+        s += "]";
+      }
+      s += "]";
+    }
+    return s + "]";
+  };
+  std::string text;
+  for (size_t p = 0; p < txns.size(); ++p) {
+    text += "{\"process\":" + std::to_string(p) + ",\"type\":\"invoke\",\"f\":\"txn\",\"value\":" +
+            mops(txns[p], false) + "}\n";
+  }
+  for (size_t p = 0; p < txns.size(); ++p) {
+    text += "{\"process\":" + std::to_string(p) + ",\"type\":\"ok\",\"f\":\"txn\",\"value\":" +
+            mops(txns[p], true) + "}\n";
+  }
+  auto loaded = ParseHistory(text, "random", HistoryFormat::kJsonl);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().message();
+  return loaded.ok() ? std::move(loaded->history) : History();
+}
+
+class ListAppendDifferential : public ::testing::TestWithParam<std::pair<int, size_t>> {};
+
+TEST_P(ListAppendDifferential, AgreesWithABruteForceSerialOrderSearch) {
+  const auto [keys, count] = GetParam();
+  Random rng(20261208 + uint64_t(keys) * 100 + count);
+  int serializable = 0, not_serializable = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const std::vector<SmallTxn> txns = RandomTxns(rng, keys, count);
+    const History h = ConcurrentHistory(txns);
+    auto r = CheckListAppend(h, "random");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    const bool checker = std::find(r->violates.begin(), r->violates.end(), "serializable") ==
+                         r->violates.end();
+    const bool brute = Serializable(txns, keys);
+    (brute ? serializable : not_serializable)++;
+    std::string text;
+    for (const Op& op : h.ops()) text += op.ToJson() + "\n";
+    ASSERT_EQ(checker, brute) << r->explanation << "\n" << text;
+  }
+  // Both outcomes are well represented, or the comparison would prove little.
+  EXPECT_GT(serializable, 300);
+  EXPECT_GT(not_serializable, 300);
+}
+
+// 2 keys and 3 txns (plus the final read); 3 keys and 4 txns.
+INSTANTIATE_TEST_SUITE_P(Sizes, ListAppendDifferential,
+                         ::testing::Values(std::pair{2, size_t{3}}, std::pair{3, size_t{4}}));
 
 TEST(ListAppend, IsRegisteredAsTheTxnChecker) {
   auto checker = MakeChecker("txn", nlohmann::json::object());
