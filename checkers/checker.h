@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -56,6 +57,10 @@ class Checker {
   // Fails (InvalidInput, "SOURCE:LINE: …; expected …") when the history does not fit the
   // checker (ops it does not know, malformed values). `source` names the history in messages.
   virtual Result<CheckerResult> Check(const History& history, const std::string& source) const = 0;
+  // The same checker, giving up (unknown) after `seconds`, for a checker whose search can run
+  // long (linearizability); nullptr for one whose check is bounded anyway. The witness search
+  // re-checks with it, so that a shrink cannot outlast its time budget.
+  virtual std::unique_ptr<Checker> Bounded(double /*seconds*/) const { return nullptr; }
 };
 
 }  // namespace faultline

@@ -73,6 +73,12 @@ Result<CheckerResult> LinearizabilityChecker::Check(const History& history,
   return out;
 }
 
+std::unique_ptr<Checker> LinearizabilityChecker::Bounded(double seconds) const {
+  LinearizabilityOptions o = options_;
+  if (o.timeout_seconds <= 0 || o.timeout_seconds > seconds) o.timeout_seconds = seconds;
+  return std::make_unique<LinearizabilityChecker>(std::move(o));
+}
+
 Result<std::unique_ptr<Checker>> MakeLinearizabilityChecker(const nlohmann::json& params) {
   LinearizabilityOptions o;
   auto model = StringParam(params, kName, "model", o.model);

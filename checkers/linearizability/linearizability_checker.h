@@ -18,6 +18,8 @@ class LinearizabilityChecker : public Checker {
   // Summary "linearizability: invalid (3 keys, 120 ops, 1 invalid)"; a problem per invalid or
   // unknown key ("key 7: …"), its ops the ones that could not be placed; detail ToJson(result).
   Result<CheckerResult> Check(const History& history, const std::string& source) const override;
+  // Its options with a timeout of at most `seconds`.
+  std::unique_ptr<Checker> Bounded(double seconds) const override;
 
  private:
   const LinearizabilityOptions options_;

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -111,10 +112,16 @@ Result<std::vector<Txn>> ReadTxns(const History& h, const std::string& source) {
 
 enum EdgeType : uint8_t { kWW = 1, kWR = 2, kRW = 4, kRT = 8 };
 
+// An edge and what it rests on, pointing into the txns' micro-ops (the text is made only for
+// the edges of a cycle reported): the key; ww: the two values; wr: the read and its last value;
+// rw: the read and the value it lacks.
 struct Edge {
   size_t to;
   EdgeType type;
-  std::string why;  // "op 3 (process 1) appended 2 to key 5 just before op 7 (process 2) appended 3"
+  const std::string* key = nullptr;
+  const std::vector<std::string>* read = nullptr;
+  const std::string* a = nullptr;
+  const std::string* b = nullptr;
 };
 
 // Who appended each value of each key, and whether it was that txn's last append to the key.
@@ -170,15 +177,14 @@ class ListAppendChecker {
 
   Status IndexWriters(const std::string& source) {
     for (size_t t = 0; t < txns_.size(); ++t) {
-      std::map<std::string, const Mop*> last;  // key → this txn's last append to it
-      for (const Mop& m : txns_[t].mops) {
-        if (m.append) last[m.key] = &m;
-      }
-      std::map<std::string, size_t> seq;  // key → appends to it so far
-      for (const Mop& m : txns_[t].mops) {
+      const std::vector<Mop>& mops = txns_[t].mops;  // a handful: scanning beats a map
+      for (size_t i = 0; i < mops.size(); ++i) {
+        const Mop& m = mops[i];
         if (!m.append) continue;
-        auto [it, added] =
-            writers_[m.key].try_emplace(m.value, Writer{t, last[m.key] == &m, seq[m.key]++});
+        auto same = [&](const Mop& o) { return o.append && o.key == m.key; };
+        const bool last = std::none_of(mops.begin() + ptrdiff_t(i) + 1, mops.end(), same);
+        const size_t seq = size_t(std::count_if(mops.begin(), mops.begin() + ptrdiff_t(i), same));
+        auto [it, added] = writers_[m.key].try_emplace(m.value, Writer{t, last, seq});
         if (!added) {
           return Status::InvalidInput(
               OpLocation(source, h_[size_t(txns_[t].invoke)]) + "appends " + m.value + " to key " +
@@ -202,9 +208,14 @@ class ListAppendChecker {
   // later appends.
   void Internal() {
     for (size_t t = 0; t < txns_.size(); ++t) {
-      if (txns_[t].type != OpType::kOk) continue;
-      std::map<std::string, std::pair<bool, std::vector<std::string>>> state;  // known?, list
       const std::vector<Mop>& mops = txns_[t].mops;
+      // Only a key with two micro-ops in the txn can contradict itself.
+      bool repeats = false;
+      for (size_t i = 0; i < mops.size() && !repeats; ++i) {
+        for (size_t j = i + 1; j < mops.size() && !repeats; ++j) repeats = mops[i].key == mops[j].key;
+      }
+      if (txns_[t].type != OpType::kOk || !repeats) continue;
+      std::map<std::string, std::pair<bool, std::vector<std::string>>> state;  // known?, list
       for (size_t i = 0; i < mops.size(); ++i) {
         const Mop& m = mops[i];
         auto& [known, list] = state[m.key];
@@ -241,38 +252,65 @@ class ListAppendChecker {
   }
 
   // One key: its version order (the longest read), the anomalies its reads show, its edges.
+  // A garbage or aborted value `e` of `key` read by txn t: reports it and returns true.
+  bool BadElement(size_t t, const std::string& key, const std::string& e) {
+    const Writer* w = WriterOf(key, e);
+    if (!w) {
+      Add("garbage-read", {t}, Label(t) + " read " + e + " in key " + key + ", which no txn appended");
+      return true;
+    }
+    if (txns_[w->txn].type != OpType::kFail) return false;
+    Add("G1a", {w->txn, t},
+        Label(t) + " read " + e + " in key " + key + ", appended by " + Label(w->txn) +
+            ", which failed (aborted read)");
+    return true;
+  }
+
+  void Duplicate(size_t t, const std::string& key, const std::vector<std::string>& r) {
+    Add("duplicate-elements", {t},
+        Label(t) + " read key " + key + " = " + ListText(r) + ": a value appears twice");
+  }
+
+  // One key: its version order (the longest read), the anomalies its reads show, its edges.
+  // What the longest read holds is judged once; a read that is a prefix of it shares its
+  // faults up to its length (the first garbage or aborted value, the first repeated one).
   void Key(const std::string& key, const std::vector<std::pair<size_t, size_t>>& reads) {
     const std::vector<std::string>* longest = nullptr;
+    size_t longest_txn = 0;
     for (auto [t, m] : reads) {
       const auto& r = txns_[t].mops[m].read;
-      if (!longest || r.size() > longest->size()) longest = &r;
+      if (!longest || r.size() > longest->size()) {
+        longest = &r;
+        longest_txn = t;
+      }
+    }
+    size_t first_bad = SIZE_MAX, first_repeat = SIZE_MAX;
+    std::unordered_set<std::string_view> seen;
+    for (size_t i = 0; i < longest->size(); ++i) {
+      const std::string& e = (*longest)[i];
+      if (first_repeat == SIZE_MAX && !seen.insert(e).second) first_repeat = i;
+      if (first_bad != SIZE_MAX) continue;
+      const Writer* w = WriterOf(key, e);
+      if (!w || txns_[w->txn].type == OpType::kFail) first_bad = i;
     }
     bool ordered = true;
     for (auto [t, m] : reads) {
       const auto& r = txns_[t].mops[m].read;
-      if (std::set<std::string>(r.begin(), r.end()).size() != r.size()) {
-        Add("duplicate-elements", {t},
-            Label(t) + " read key " + key + " = " + ListText(r) + ": a value appears twice");
-      }
-      if (ordered && !std::equal(r.begin(), r.end(), longest->begin())) {
-        ordered = false;
-        size_t other = 0;
-        for (auto [u, n] : reads) {
-          if (&txns_[u].mops[n].read == longest) other = u;
+      if (std::equal(r.begin(), r.end(), longest->begin())) {
+        if (first_repeat < r.size()) Duplicate(t, key, r);
+        if (first_bad < r.size()) BadElement(t, key, r[first_bad]);
+      } else {
+        if (ordered) {
+          Add("incompatible-order", {t, longest_txn},
+              Label(t) + " read key " + key + " = " + ListText(r) + " and " + Label(longest_txn) +
+                  " read " + ListText(*longest) + ": neither is a prefix of the other");
         }
-        Add("incompatible-order", {t, other},
-            Label(t) + " read key " + key + " = " + ListText(r) + " and " + Label(other) +
-                " read " + ListText(*longest) + ": neither is a prefix of the other");
-      }
-      for (const std::string& e : r) {
-        const Writer* w = WriterOf(key, e);
-        if (!w) {
-          Add("garbage-read", {t},
-              Label(t) + " read " + e + " in key " + key + ", which no txn appended");
-        } else if (txns_[w->txn].type == OpType::kFail) {
-          Add("G1a", {w->txn, t},
-              Label(t) + " read " + e + " in key " + key + ", appended by " + Label(w->txn) +
-                  ", which failed (aborted read)");
+        ordered = false;
+        if (std::unordered_set<std::string_view>(r.begin(), r.end()).size() != r.size()) {
+          Duplicate(t, key, r);
+        }
+        for (const std::string& e : r) {
+          if (BadElement(t, key, e)) break;
         }
       }
       if (!r.empty()) {
@@ -307,25 +345,19 @@ class ListAppendChecker {
       const Writer* a = writer(i);
       const Writer* b = writer(i + 1);
       if (a && b && a->txn != b->txn) {
-        AddEdge(a->txn, b->txn, kWW,
-                Label(a->txn) + " appended " + order[i] + " to key " + key + " just before " +
-                    Label(b->txn) + " appended " + order[i + 1] + " (ww)");
+        AddEdge(a->txn, Edge{b->txn, kWW, &key, nullptr, &order[i], &order[i + 1]});
       }
     }
     for (auto [t, m] : reads) {
       const auto& r = txns_[t].mops[m].read;
       if (!r.empty()) {
         if (const Writer* a = writer(r.size() - 1); a && a->txn != t) {
-          AddEdge(a->txn, t, kWR,
-                  Label(t) + " read key " + key + " = " + ListText(r) + ", which ends in " +
-                      Label(a->txn) + "'s append of " + r.back() + " (wr)");
+          AddEdge(a->txn, Edge{t, kWR, &key, &r, &r.back()});
         }
       }
       if (r.size() < order.size()) {
         if (const Writer* b = writer(r.size()); b && b->txn != t) {
-          AddEdge(t, b->txn, kRW,
-                  Label(t) + " read key " + key + " = " + ListText(r) + ", without " +
-                      order[r.size()] + ", which " + Label(b->txn) + " appended next (rw)");
+          AddEdge(t, Edge{b->txn, kRW, &key, &r, &order[r.size()]});
         }
       }
     }
@@ -348,7 +380,7 @@ class ListAppendChecker {
     for (auto [index, t] : events) {
       if (index == txns_[t].invoke) {
         for (size_t f : frontier) {
-          AddEdge(f, t, kRT, Label(f) + " completed before " + Label(t) + " began (real time)");
+          AddEdge(f, Edge{t, kRT});
         }
         at_begin[t] = frontier;
         continue;
@@ -362,11 +394,44 @@ class ListAppendChecker {
     }
   }
 
-  void AddEdge(size_t from, size_t to, EdgeType type, std::string why) {
+  void AddEdge(size_t from, Edge edge) {
     for (const Edge& e : adj_[from]) {
-      if (e.to == to && e.type == type) return;  // one edge of a type per pair is enough
+      if (e.to == edge.to && e.type == edge.type) return;  // one of a type per pair is enough
     }
-    adj_[from].push_back(Edge{to, type, std::move(why)});
+    adj_[from].push_back(edge);
+  }
+
+  // Why the edge from `from` exists, in words.
+  std::string Why(size_t from, const Edge& e) const {
+    switch (e.type) {
+      case kWW:
+        return Label(from) + " appended " + *e.a + " to key " + *e.key + " just before " +
+               Label(e.to) + " appended " + *e.b + " (ww)";
+      case kWR:
+        return Label(e.to) + " read key " + *e.key + " = " + ListText(*e.read) + ", which ends in " +
+               Label(from) + "'s append of " + *e.a + " (wr)";
+      case kRW:
+        return Label(from) + " read key " + *e.key + " = " + ListText(*e.read) + ", without " +
+               *e.a + ", which " + Label(e.to) + " appended next (rw)";
+      case kRT:
+        return Label(from) + " completed before " + Label(e.to) + " began (real time)";
+    }
+    return "";
+  }
+
+  // A cycle as `kind`: `first` from u, then `back` to u. False when its txns were named already.
+  bool Report(const std::string& kind, size_t u, const Edge& first,
+              const std::vector<const Edge*>& back, std::set<std::vector<size_t>>* seen) {
+    std::vector<size_t> nodes{u, first.to};
+    for (const Edge* b : back) nodes.push_back(b->to);
+    nodes.pop_back();  // the path ends back at u
+    std::vector<size_t> key = nodes;
+    std::sort(key.begin(), key.end());
+    if (!seen->insert(key).second) return false;
+    std::string why = Why(u, first);
+    for (size_t i = 0; i < back.size(); ++i) why += "; " + Why(nodes[i + 1], *back[i]);
+    Add(kind, nodes, "a cycle of " + std::to_string(nodes.size()) + " transactions: " + why);
+    return true;
   }
 
   // Tarjan's strongly connected components (iterative): comp_[v] for every node.
@@ -462,17 +527,7 @@ class ListAppendChecker {
           if (e.type != k.first || comp_[u] != comp_[e.to] || comp_[u] == SIZE_MAX) continue;
           if (++tries > kMaxSearches) break;
           std::vector<const Edge*> back = Path(e.to, u, k.rest);
-          if (back.empty()) continue;
-          std::vector<size_t> nodes{u, e.to};
-          for (const Edge* b : back) nodes.push_back(b->to);
-          nodes.pop_back();  // the path ends back at u
-          std::vector<size_t> key = nodes;
-          std::sort(key.begin(), key.end());
-          if (!seen.insert(key).second) continue;
-          std::string why = e.why;
-          for (const Edge* b : back) why += "; " + b->why;
-          Add(k.name, nodes,
-              "a cycle of " + std::to_string(nodes.size()) + " transactions: " + why);
+          if (!back.empty()) Report(k.name, u, e, back, &seen);
         }
       }
     }
@@ -482,22 +537,13 @@ class ListAppendChecker {
         if (e.type != kRT || comp_[u] != comp_[e.to] || ++tries > kMaxSearches) continue;
         std::vector<const Edge*> back = Path(e.to, u, kWW | kWR | kRW | kRT);
         if (back.empty()) continue;
-        std::vector<size_t> nodes{u, e.to};
         size_t rw = 0, wr = 0;
-        std::string why = e.why;
         for (const Edge* b : back) {
-          nodes.push_back(b->to);
           rw += b->type == kRW;
           wr += b->type == kWR;
-          why += "; " + b->why;
         }
-        nodes.pop_back();
-        std::vector<size_t> key = nodes;
-        std::sort(key.begin(), key.end());
-        if (!seen.insert(key).second) continue;
         const std::string base = rw > 1 ? "G2-item" : rw == 1 ? "G-single" : wr ? "G1c" : "G0";
-        Add(base + "-realtime", nodes,
-            "a cycle of " + std::to_string(nodes.size()) + " transactions: " + why);
+        Report(base + "-realtime", u, e, back, &seen);
       }
     }
   }

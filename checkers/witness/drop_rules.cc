@@ -217,6 +217,21 @@ std::vector<size_t> Closure(const ShrinkPlan& plan, const std::vector<int64_t>& 
   return hint;
 }
 
+// The register rule's requirements over `scope` in all (each op, the writers of what it
+// observed): with values written once, about the scope's size; with values repeated (Jepsen's
+// 0..4, Porcupine's etcd logs) about its square, past what a search can check a candidate
+// against. Then a witness is not looked for.
+constexpr size_t kMaxRuleNeeds = size_t{4} << 20;
+
+bool RuleTooLarge(const HistoryIndex& index, const std::vector<int64_t>& scope) {
+  size_t needs = 0;
+  for (int64_t i : scope) {
+    if (const int32_t v = index.observed[size_t(i)]; v >= 0) needs += index.writers[size_t(v)].size();
+    if (needs > kMaxRuleNeeds) return true;
+  }
+  return false;
+}
+
 void PlanLinearizability(const CheckerResult& result, const CheckerProblem& problem,
                          const History& h, const HistoryIndex& index, ShrinkPlan* plan) {
   if (problem.verdict != Verdict::kInvalid) {
@@ -229,6 +244,10 @@ void PlanLinearizability(const CheckerResult& result, const CheckerProblem& prob
     plan->groups = MutexUnits(h, *plan->scope);
   } else if (model == "kv") {
     plan->needs = KvRule(h, plan->scope);
+  } else if (RuleTooLarge(index, *plan->scope)) {
+    plan->note = "its values repeat (each read needs every write of its value kept), too many "
+                 "requirements to search: witnesses need values written once";
+    return;
   } else {
     plan->needs = RegisterRule(h, index, plan->scope, false);
   }
@@ -244,6 +263,11 @@ void PlanCausal(const CheckerProblem& problem, const History& h, const HistoryIn
   // Causality crosses keys (a session's reads of other keys carry dependencies): the scope is
   // the whole history, the hint the checker's own ops and what they require.
   plan->scope = &index.all;
+  if (RuleTooLarge(index, *plan->scope)) {
+    plan->note = "its values repeat, too many requirements to search: witnesses need values "
+                 "written once";
+    return;
+  }
   plan->needs = RegisterRule(h, index, plan->scope, true);
   plan->hint = Closure(*plan, problem.op_indices);
   plan->same = SameKindOnTarget(problem);

@@ -14,6 +14,8 @@
 namespace faultline {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 // Re-checks allowed per problem, and ops re-checked in all: a budget, so that one odd problem
 // cannot hold up a run. What was reached by then is still a proof, only maybe not the
 // smallest.
@@ -23,7 +25,9 @@ constexpr size_t kMaxCheckedOps = size_t{20} << 20;
 // gives no witness rather than a search through every op.
 constexpr size_t kMaxSearchedScope = 20000;
 // All the problems of one check together: a history with many thousands of problems of the
-// whole-history checkers stops getting witnesses after this, rather than holding up the run.
+// whole-history checkers stops getting witnesses after this, and a re-check still searching
+// then (linearizability on a large key of repeated values) gives up, rather than holding up
+// the run.
 constexpr auto kMaxShrinkTime = std::chrono::seconds(20);
 // The checkers whose problems span the whole history (causal, bank, counter) get witnesses for
 // their first 1,000 problems, as many as their details list.
@@ -47,13 +51,25 @@ std::vector<Op> SubOps(const History& history, const std::vector<int64_t>& invok
 // its witness a handful of ops): each candidate costs its own size, not the scope's.
 class Shrinker {
  public:
-  Shrinker(const ShrinkPlan& plan, const History& history, const std::string& source)
-      : plan_(plan), history_(history), source_(source), mark_(plan.size(), 0) {}
+  Shrinker(const ShrinkPlan& plan, const History& history, const std::string& source,
+           Clock::time_point deadline)
+      : plan_(plan), history_(history), source_(source), deadline_(deadline),
+        mark_(plan.size(), 0) {}
 
   // Whether the units of `candidate` may be all that is left (the rule) and still show the
   // problem (the checker).
   bool Shows(const std::vector<size_t>& candidate) {
+    // Past the deadline nothing more is tried; before it, a checker that can search for long
+    // (linearizability) gives up at the deadline (unknown: not the same problem).
+    const auto now = Clock::now();
+    if (now >= deadline_) {
+      out_of_time_ = true;
+      return false;
+    }
     if (!Allowed(candidate)) return false;
+    const std::unique_ptr<Checker> bounded =
+        plan_.checker->Bounded(std::chrono::duration<double>(deadline_ - now).count());
+    const Checker& checker = bounded ? *bounded : *plan_.checker;
     ++checks_;
     std::vector<int64_t> invokes;
     for (size_t u : candidate) {
@@ -68,7 +84,7 @@ class Shrinker {
     for (const Op& op : ops) to_original.push_back(op.index);
     Result<History> sub = History::Make(std::move(ops), source_);
     if (!sub.ok()) return false;
-    Result<CheckerResult> r = plan_.checker->Check(*sub, source_);
+    Result<CheckerResult> r = checker.Check(*sub, source_);
     return r.ok() && plan_.same(*r, to_original);
   }
 
@@ -114,7 +130,9 @@ class Shrinker {
   bool exhausted() const { return exhausted_; }
 
  private:
-  bool Exhausted() const { return checks_ >= kMaxChecks || checked_ops_ >= kMaxCheckedOps; }
+  bool Exhausted() const {
+    return out_of_time_ || checks_ >= kMaxChecks || checked_ops_ >= kMaxCheckedOps;
+  }
 
   // The rule: pinned units stay, and what every kept unit needs stays.
   bool Allowed(const std::vector<size_t>& candidate) {
@@ -136,10 +154,12 @@ class Shrinker {
   const ShrinkPlan& plan_;
   const History& history_;
   const std::string& source_;
+  const Clock::time_point deadline_;
   std::vector<char> mark_;
   int checks_ = 0;
   size_t checked_ops_ = 0;
   bool exhausted_ = false;
+  bool out_of_time_ = false;
 };
 
 // The real-time orders among the witness's ops (a completed before b was invoked), less those
@@ -192,17 +212,21 @@ std::string FaultBefore(const History& h, const HistoryIndex& index, const std::
 }
 
 Witness Find(const Checker& checker, const CheckerResult& result, const CheckerProblem& problem,
-             const History& history, const HistoryIndex& index, const std::string& source) {
+             const History& history, const HistoryIndex& index, const std::string& source,
+             Clock::time_point deadline) {
   Witness w;
   w.checker = checker.name();
   w.key = problem.key;
   ShrinkPlan plan = MakeShrinkPlan(checker, result, problem, history, index);
   // No rule (a checker this does not know), or nothing decided: no witness (its kind stays
   // empty, and callers leave it out).
-  if (!plan.note.empty() || plan.size() == 0) return w;
+  if (!plan.note.empty() || plan.size() == 0) {
+    w.note = plan.note;
+    return w;
+  }
   w.scope_ops = plan.groups.empty() ? plan.size() : 0;
   for (const auto& g : plan.groups) w.scope_ops += g.size();
-  Shrinker s(plan, history, source);
+  Shrinker s(plan, history, source, deadline);
   const std::vector<size_t> kept = s.Run();
   if (kept.empty()) return w;  // the budget ran out before anything could go
   for (size_t u : kept) {
@@ -229,7 +253,7 @@ std::vector<Witness> FindWitnesses(const Checker& checker, const CheckerResult& 
   const size_t n = std::min(result.problems.size(), cap);
   std::vector<Witness> out(n);
   if (n == 0) return out;
-  const auto deadline = std::chrono::steady_clock::now() + kMaxShrinkTime;
+  const auto deadline = Clock::now() + kMaxShrinkTime;
   // Linearizability's witnesses stay within their keys: only those keys' values are needed.
   std::set<std::string> keys;
   bool keyed = checker.name() == "linearizability";
@@ -242,8 +266,8 @@ std::vector<Witness> FindWitnesses(const Checker& checker, const CheckerResult& 
   }
   const HistoryIndex index(history, keyed ? &keys : nullptr);
   tbb::parallel_for(size_t{0}, n, [&](size_t i) {
-    if (std::chrono::steady_clock::now() > deadline) return;  // left without a witness
-    out[i] = Find(checker, result, result.problems[i], history, index, source);
+    if (Clock::now() > deadline) return;  // left without a witness
+    out[i] = Find(checker, result, result.problems[i], history, index, source, deadline);
   });
   return out;
 }
