@@ -19,6 +19,7 @@
 #include "core/edn.h"
 #include "core/history_io.h"
 #include "core/huge_pages.h"
+#include "core/op_fill.h"
 #include "core/utf8.h"
 
 namespace faultline {
@@ -336,53 +337,83 @@ Status CheckNothingAfter(EdnReader& reader, const EdnOpening& opening) {
                                          "; expected one vector of op maps, or op maps only");
 }
 
+// Where ParseForms puts the ops it reads: a vector that grows (VectorOut), or a range's slots
+// of one vector filled by several threads (SlotOut). Add gives a default Op to fill in (or
+// give back with DropLast), SetSplit says how the last one's value was read.
+class VectorOut {
+ public:
+  // Room for `expected` ops at once: growing the vector instead would copy each op about twice.
+  VectorOut(ReadOps* read, size_t expected) : read_(*read) {
+    read_.ops.reserve(expected);
+    read_.split.reserve(expected);
+    AdviseHugePages(read_.ops.data(), read_.ops.capacity() * sizeof(Op));
+  }
+  bool full() const { return false; }
+  Op* Add() { return &read_.ops.emplace_back(); }
+  void DropLast() { read_.ops.pop_back(); }
+  void SetSplit(Split s) { read_.split.push_back(s); }
+
+ private:
+  ReadOps& read_;
+};
+
+class SlotOut {
+ public:
+  // `split`: where the split of the op in slots.begin()[i] goes, at split[i].
+  SlotOut(OpSlots* slots, Split* split) : slots_(*slots), split_(split) {}
+  bool full() const { return slots_.full(); }
+  Op* Add() { return slots_.Add(); }
+  void DropLast() { slots_.DropLast(); }
+  void SetSplit(Split s) { split_[slots_.used() - 1] = s; }
+
+ private:
+  OpSlots& slots_;
+  Split* split_;
+};
+
 // The op maps are the elements of one top-level vector or list, or else every top-level form;
-// in file order, before the jepsen.independent split. Line numbers count from `first_line`.
-// `expected_ops`: room to reserve (0: as many as `text` can hold), so that the first range of a
-// parallel parse can take the others' ops without moving its own.
-Result<ReadOps> ParseForms(std::string_view text, const std::string& source, EdnOpPath path,
-                           int64_t first_line, size_t expected_ops = 0) {
+// in file order, before the jepsen.independent split, into `out`. Line numbers count from
+// `first_line`. An `out` that is full gives up with an Internal status.
+template <typename Out>
+Status ParseForms(std::string_view text, const std::string& source, EdnOpPath path,
+                  int64_t first_line, Out& out) {
   FAULTLINE_RETURN_IF_ERROR(CheckUtf8(text, source));
   EdnReader reader(text, source);
   Result<std::optional<EdnOpening>> opening = reader.EnterSequence();
   if (!opening.ok()) return opening.status();
   OpVisitor visitor(source);
-  ReadOps read;
-  std::vector<Op>& ops = read.ops;
-  // + the slot the loop adds before it finds the end
-  const size_t room = (expected_ops > 0 ? expected_ops : ExpectedOps(text)) + 1;
-  ops.reserve(room);
-  read.split.reserve(room);
-  AdviseHugePages(ops.data(), ops.capacity() * sizeof(Op));
+  const int64_t shift = first_line - 1;
   for (;;) {
+    if (out.full()) return Status::Internal("more op maps than slots");
     EdnForm form;
-    visitor.FillInto(&ops.emplace_back());
+    Op* slot = out.Add();
+    visitor.FillInto(slot);
     Result<EdnNext> next =
         reader.NextVisiting(path == EdnOpPath::kFast ? &visitor : nullptr, &form);
     if (next.ok() && *next == EdnNext::kVisited) {
-      read.split.push_back(visitor.split());
+      slot->line += shift;
+      out.SetSplit(visitor.split());
       continue;
     }
-    ops.pop_back();  // the slot, left as it was if the visitor gave up
+    out.DropLast();  // the slot, left as it was if the visitor gave up
     if (!next.ok()) return next.status();
     if (*next == EdnNext::kEnd) break;
     Result<Op> op = OpFromForm(std::move(form), source);
     if (!op.ok()) return op.status();
-    ops.push_back(std::move(op).value());
-    read.split.push_back(Split::kNone);
+    op->line += shift;
+    *out.Add() = std::move(op).value();
+    out.SetSplit(Split::kNone);
   }
   if (*opening) FAULTLINE_RETURN_IF_ERROR(CheckNothingAfter(reader, **opening));
-  if (first_line != 1) {
-    for (Op& op : ops) op.line += first_line - 1;
-  }
-  return read;
+  return Status::Ok();
 }
 
 // A history of op maps, one per line — top-level (Porcupine's kv logs, Jepsen's history.edn) or
 // the elements of one vector or list — is cut into one range per core at lines that open a
-// map ("\n{"), parsed in parallel, and joined. A form that crosses a cut (a string, tag or map
-// spanning lines) leaves its range unfinished, which is an error there; any error returns
-// nullopt, and the caller parses the whole text in one go, so messages stay exact.
+// map ("\n{"), parsed in parallel into one vector (core/op_fill.h). A form that crosses a cut
+// (a string, tag or map spanning lines) leaves its range unfinished, which is an error there;
+// any error returns nullopt, and the caller parses the whole text in one go, so messages stay
+// exact.
 constexpr size_t kMinRangeBytes = size_t{4} << 20;
 
 // The op maps' part of `text`: all of it, or what lies between the brackets of a top-level
@@ -416,39 +447,49 @@ std::vector<std::string_view> CutAtMapLines(std::string_view inner) {
 }
 
 std::optional<ReadOps> ParseInRanges(std::string_view text, const std::string& source,
-                                             EdnOpPath path) {
+                                     EdnOpPath path) {
   const std::optional<std::string_view> inner = Inner(text);
   if (!inner) return std::nullopt;
   const std::vector<std::string_view> ranges = CutAtMapLines(*inner);
-  if (ranges.size() < 2) return std::nullopt;
-  std::vector<int64_t> first_line(ranges.size(), 1);
-  first_line[0] += std::count(text.data(), inner->data(), '\n');  // lines before the opening
-  for (size_t i = 1; i < ranges.size(); ++i) {
-    const auto& prev = ranges[i - 1];
-    first_line[i] = first_line[i - 1] + std::count(prev.begin(), prev.end(), '\n');
-  }
-  std::vector<std::optional<Result<ReadOps>>> parts(ranges.size());
-  auto parse = [&](size_t i) {
-    const size_t room = i == 0 ? ExpectedOps(text) : 0;
-    parts[i].emplace(ParseForms(ranges[i], source, path, first_line[i], room));
-  };
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < ranges.size(); ++i) threads.emplace_back(parse, i);
-  parse(0);
-  for (std::thread& t : threads) t.join();
+  const size_t n = ranges.size();
+  if (n < 2) return std::nullopt;
+  // Every op map opens with a '{', so a range's braces bound its ops (+1: the slot the loop
+  // adds before it finds the end); counted on each range's thread. The slots are default Ops
+  // written before parsing: a text whose values are full of maps goes to the serial path.
+  std::vector<size_t> bound(n);
+  std::vector<int64_t> newlines(n);
+  RunRanges(n, [&](size_t i) {
+    const ByteCounts counts = CountBytes(ranges[i], '{', '\n');
+    bound[i] = counts.a + 1;
+    newlines[i] = int64_t(counts.b);
+  });
   size_t total = 0;
-  for (const auto& part : parts) {
-    if (!part->ok()) return std::nullopt;
-    total += (*part)->ops.size();
+  for (size_t b : bound) total += b;
+  if (total > text.size() / 32 + n) return std::nullopt;
+  std::vector<int64_t> first_line(n, 1);
+  first_line[0] += std::count(text.data(), inner->data(), '\n');  // lines before the opening
+  for (size_t i = 1; i < n; ++i) first_line[i] = first_line[i - 1] + newlines[i - 1];
+  ReadOps read;
+  std::vector<OpSlots> slots = MakeSlots(&read.ops, bound);
+  read.split.resize(total);
+  std::vector<Status> status(n);
+  RunRanges(n, [&](size_t i) {
+    SlotOut out(&slots[i], read.split.data() + (slots[i].begin() - read.ops.data()));
+    status[i] = ParseForms(ranges[i], source, path, first_line[i], out);
+  });
+  for (const Status& s : status) {
+    if (!s.ok()) return std::nullopt;
   }
-  ReadOps read = std::move(*parts[0]).value();
-  read.ops.reserve(total);  // a no-op unless ExpectedOps under-counted
-  read.split.reserve(total);
-  for (size_t i = 1; i < parts.size(); ++i) {
-    ReadOps more = std::move(*parts[i]).value();
-    std::move(more.ops.begin(), more.ops.end(), std::back_inserter(read.ops));
-    read.split.insert(read.split.end(), more.split.begin(), more.split.end());
+  // The splits follow their ops down the gaps.
+  size_t to = 0;
+  for (const OpSlots& s : slots) {
+    const size_t from = size_t(s.begin() - read.ops.data());
+    std::copy(read.split.begin() + from, read.split.begin() + from + s.used(),
+              read.split.begin() + to);
+    to += s.used();
   }
+  read.split.resize(to);
+  CloseGaps(&read.ops, slots);
   return read;
 }
 
@@ -459,9 +500,10 @@ Result<std::vector<Op>> ParseEdnOpsVia(std::string_view text, const std::string&
   if (std::optional<ReadOps> parallel = ParseInRanges(text, source, path)) {
     return Resolve(std::move(*parallel));
   }
-  Result<ReadOps> serial = ParseForms(text, source, path, 1);
-  if (!serial.ok()) return serial.status();
-  return Resolve(std::move(serial).value());
+  ReadOps serial;
+  VectorOut out(&serial, ExpectedOps(text) + 1);
+  FAULTLINE_RETURN_IF_ERROR(ParseForms(text, source, path, 1, out));
+  return Resolve(std::move(serial));
 }
 
 }  // namespace faultline

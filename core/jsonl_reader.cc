@@ -5,13 +5,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <exception>
 #include <optional>
-#include <system_error>
-#include <thread>
 
 #include "core/history_io.h"
 #include "core/huge_pages.h"
+#include "core/op_fill.h"
 
 namespace faultline {
 namespace {
@@ -157,58 +155,12 @@ struct LineFailure {
   bool unterminated = false;  // the text ends without a newline after it
 };
 
-// Where a range's ops go: into `head` while it has spare capacity (it is reserved for the
-// whole file, so the usual case never moves an op again), then into blocks that are moved
-// into the result at the end and freed one by one, so no step holds every op twice.
-// Ops are built in place (an Op is ~200 bytes; moving each costs as much as parsing it).
-class OpSink {
- public:
-  explicit OpSink(std::vector<Op>* head) : head_(head) {}
-  // A new default Op at the end, to be filled in or dropped with DropLast.
-  Op* Add() {
-    if (head_ != nullptr && head_->size() < head_->capacity()) {
-      last_ = head_;
-    } else {
-      if (blocks_.empty() || blocks_.back().size() == kBlockOps) {
-        blocks_.emplace_back().reserve(kBlockOps);
-        AdviseHugePages(blocks_.back());
-      }
-      last_ = &blocks_.back();
-    }
-    return &last_->emplace_back();
-  }
-  void DropLast() { last_->pop_back(); }
-  size_t spilled() const {
-    size_t n = 0;
-    for (const std::vector<Op>& b : blocks_) n += b.size();
-    return n;
-  }
-  // Appends the spilled ops to *out with `shift` added to their line numbers.
-  void MoveSpilledTo(std::vector<Op>* out, int64_t shift) {
-    for (std::vector<Op>& block : blocks_) {
-      for (Op& op : block) {
-        op.line += shift;
-        out->push_back(std::move(op));
-      }
-      std::vector<Op>().swap(block);
-    }
-    blocks_.clear();
-  }
-
- private:
-  static constexpr size_t kBlockOps = 16384;
-  std::vector<Op>* head_;
-  std::vector<Op>* last_ = nullptr;
-  std::vector<std::vector<Op>> blocks_;
-};
-
-// One range of the text and what parsing it gave. Lines are numbered from `first_line`
-// while parsing, then shifted once the lines of the ranges before it are counted.
+// One range of the text and what parsing it gave: its ops go to `slots`, one slot per line
+// (core/op_fill.h), its lines are numbered from `first_line`.
 struct Range {
   std::string_view text;
   int64_t first_line = 1;
-  OpSink sink{nullptr};
-  int64_t lines = 0;  // lines read (all of them, unless it failed)
+  OpSlots slots;
   std::optional<LineFailure> failure;
 };
 
@@ -290,7 +242,7 @@ void ParseRange(const char* readable_end, const JsonlParseOptions& options, Rang
   for (size_t pos = 0; pos < text.size();) {
     window.At(pos);
     const int64_t line = range->first_line + number++;
-    Op* op = range->sink.Add();
+    Op* op = range->slots.Add();
     op->line = line;
     if (size_t next = options.fast_path ? ReadFlatLine(text, pos, op) : 0; next != 0) {
       pos = next;
@@ -303,42 +255,18 @@ void ParseRange(const char* readable_end, const JsonlParseOptions& options, Rang
     while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
     while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
     if (b == e) {
-      range->sink.DropLast();
+      range->slots.DropLast();
       continue;
     }
     try {
       ReadLine(text.substr(b, e - b), readable_end, options, &parser, &copy, op);
       op->line = line;
     } catch (const LineError& err) {
-      range->sink.DropLast();
+      range->slots.DropLast();
       range->failure = LineFailure{line, err.what, nl == std::string_view::npos};
       break;
     }
   }
-  range->lines = number;
-}
-
-// Cuts `text` into `n` ranges of about equal size, each ending just after a newline (the
-// last at the end of the text); some may be empty.
-std::vector<std::string_view> SplitAtLines(std::string_view text, size_t n) {
-  std::vector<std::string_view> ranges;
-  size_t begin = 0;
-  for (size_t i = 1; i <= n; ++i) {
-    size_t end = text.size();
-    if (i < n) {
-      const size_t nl = text.find('\n', std::max(begin, text.size() / n * i));
-      end = nl == std::string_view::npos ? text.size() : nl + 1;
-    }
-    ranges.push_back(text.substr(begin, end - begin));
-    begin = end;
-  }
-  return ranges;
-}
-
-size_t RangeCount(size_t bytes, const JsonlParseOptions& options) {
-  size_t n = options.max_ranges;
-  if (n == 0) n = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  return std::clamp<size_t>(bytes / std::max<size_t>(options.min_range_bytes, 1), 1, n);
 }
 
 // An estimate of the ops in `bytes` of text from the lines in the first 64 KB of `sample`, a
@@ -351,53 +279,47 @@ size_t EstimateOps(std::string_view sample, size_t bytes) {
   return size_t(double(bytes) / double(sample.size()) * double(lines) * 1.1) + 16;
 }
 
-// Parses every range, the first on this thread and the others on threads of their own.
-void ParseRanges(const char* readable_end, const JsonlParseOptions& options,
-                 std::vector<Range>* ranges) {
-  std::vector<std::exception_ptr> errors(ranges->size());
-  auto parse = [&](size_t i) {
-    try {
-      ParseRange(readable_end, options, &(*ranges)[i]);
-    } catch (...) {
-      errors[i] = std::current_exception();  // std::bad_alloc: rethrown below
-    }
-  };
-  std::vector<std::thread> threads;
-  size_t inline_from = ranges->size();  // ranges no thread could be started for
-  for (size_t i = 1; i < ranges->size() && inline_from == ranges->size(); ++i) {
-    try {
-      threads.emplace_back(parse, i);
-    } catch (const std::system_error&) {
-      inline_from = i;
-    }
+// The lines of `text`, counted a step at a time with the text's owner told which part is
+// read (so a mapped file is mapped in bulk and dropped again, never held whole).
+size_t CountLinesOf(std::string_view text, const JsonlParseOptions& options) {
+  constexpr size_t kStep = size_t{8} << 20;
+  size_t lines = 0;
+  for (size_t pos = 0; pos < text.size(); pos += kStep) {
+    const std::string_view step = text.substr(pos, kStep);
+    if (options.prefetch) options.prefetch(step.data(), step.data() + step.size());
+    lines += CountBytes(step, '\n', '\n').a;
+    if (options.release) options.release(step.data(), step.data() + step.size());
   }
-  parse(0);
-  for (size_t i = inline_from; i < ranges->size(); ++i) parse(i);
-  for (std::thread& t : threads) t.join();
-  for (const std::exception_ptr& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  return lines + (!text.empty() && text.back() != '\n');
 }
 
-// Joins the ranges' ops into *ops, which holds the first range's head, in file order with
-// their absolute line numbers. The first failure ends the history: an error, or the
-// truncated-last-line warning when it is that.
-Status CollectRanges(std::vector<Range>* ranges, const std::string& source, std::string* warning,
-                     std::vector<Op>* ops) {
-  size_t total = ops->size();
-  for (const Range& r : *ranges) total += r.sink.spilled();
-  // Grown geometrically: a stream appends chunk after chunk.
-  if (total > ops->capacity()) {
-    ops->reserve(std::max(total, ops->capacity() / 2 * 3));
-    AdviseHugePages(*ops);
+// Parses `text` (lines numbered from `first_line`) and appends its ops to *ops: the lines of
+// each range are counted, then each range parses its lines into its slots of *ops. The first
+// failure ends the history: an error, or the truncated-last-line warning when it is that.
+Status ParseInto(std::string_view text, int64_t first_line, const std::string& source,
+                 std::string* warning, const JsonlParseOptions& options, std::vector<Op>* ops) {
+  const char* readable_end = text.data() + std::max(options.readable, text.size());
+  const std::vector<std::string_view> texts =
+      SplitAtLines(text, RangeCount(text.size(), options.max_ranges, options.min_range_bytes));
+  const size_t n = texts.size();
+  std::vector<size_t> lines(n);
+  if (n == 1) {
+    lines[0] = CountLines(text);  // one thread: no need to drop what it counted
+  } else {
+    RunRanges(n, [&](size_t i) { lines[i] = CountLinesOf(texts[i], options); });
   }
-  int64_t next_line = ranges->front().first_line;
-  for (Range& r : *ranges) {
-    const int64_t shift = next_line - r.first_line;
-    r.sink.MoveSpilledTo(ops, shift);
-    next_line += r.lines;
+  std::vector<OpSlots> slots = MakeSlots(ops, lines);
+  std::vector<Range> ranges(n);
+  for (size_t i = 0; i < n; ++i) {
+    ranges[i].text = texts[i];
+    ranges[i].first_line = i == 0 ? first_line : ranges[i - 1].first_line + int64_t(lines[i - 1]);
+    ranges[i].slots = slots[i];
+  }
+  RunRanges(n, [&](size_t i) { ParseRange(readable_end, options, &ranges[i]); });
+  for (size_t i = 0; i < n; ++i) slots[i] = ranges[i].slots;
+  for (const Range& r : ranges) {
     if (!r.failure) continue;
-    const std::string line = std::to_string(r.failure->line + shift);
+    const std::string line = std::to_string(r.failure->line);
     // A line is complete only once its newline is written: a bad last line without one is
     // a write cut short by a crash, which leaves the lines before it a valid prefix.
     if (warning != nullptr && r.failure->unterminated) {
@@ -407,22 +329,8 @@ Status CollectRanges(std::vector<Range>* ranges, const std::string& source, std:
     }
     return Status::InvalidInput(source + ":" + line + ": " + r.failure->what);
   }
+  CloseGaps(ops, slots);
   return Status::Ok();
-}
-
-// Parses `text` (lines numbered from `first_line`) and appends its ops to *ops.
-Status ParseInto(std::string_view text, int64_t first_line, const std::string& source,
-                 std::string* warning, const JsonlParseOptions& options, std::vector<Op>* ops) {
-  const char* readable_end = text.data() + std::max(options.readable, text.size());
-  std::vector<Range> ranges;
-  for (std::string_view t : SplitAtLines(text, RangeCount(text.size(), options))) {
-    Range& r = ranges.emplace_back();
-    r.first_line = ranges.size() == 1 ? first_line : 1;
-    r.text = t;
-  }
-  ranges.front().sink = OpSink(ops);
-  ParseRanges(readable_end, options, &ranges);
-  return CollectRanges(&ranges, source, warning, ops);
 }
 
 }  // namespace
@@ -431,8 +339,6 @@ Result<std::vector<Op>> ParseJsonlText(std::string_view text, const std::string&
                                        std::string* warning, const JsonlParseOptions& options) {
   std::vector<Op> ops;
   if (text.empty()) return ops;
-  ops.reserve(EstimateOps(text, text.size()));
-  AdviseHugePages(ops);
   if (Status s = ParseInto(text, 1, source, warning, options, &ops); !s.ok()) return s;
   return ops;
 }

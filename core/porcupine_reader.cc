@@ -10,12 +10,15 @@
 #include <vector>
 
 #include "core/history_io.h"
-#include "core/huge_pages.h"
 #include "core/line_cursor.h"
+#include "core/op_fill.h"
 #include "core/utf8.h"
 
 namespace faultline {
 namespace {
+
+// Texts shorter than twice this are parsed on one thread.
+constexpr size_t kMinRangeBytes = size_t{4} << 20;
 
 constexpr const char* kExpectedLine =
     "expected \"INFO  jepsen.util - <process> <type> <f> <value>\" separated by tabs or spaces, "
@@ -152,7 +155,8 @@ Status SetValue(std::string_view tok, const Where& where, Op* op) {
   return Status::Ok();
 }
 
-Result<Op> ParseLine(std::string_view s, const Where& where) {
+// Reads line `s` into *op, a default Op.
+Status ParseLine(std::string_view s, const Where& where, Op* op) {
   std::string_view rest = s;
   // Every line of Porcupine's files starts with exactly this; others are read token by token.
   constexpr std::string_view kPrefix = "INFO  jepsen.util - ";
@@ -171,31 +175,53 @@ Result<Op> ParseLine(std::string_view s, const Where& where) {
     return Status::InvalidInput(where.at() + "fewer than 4 fields after \"jepsen.util - \"; " +
                                 kExpectedLine);
   }
-  Op op;
-  FAULTLINE_RETURN_IF_ERROR(SetProcess(process, where, &op));
-  FAULTLINE_RETURN_IF_ERROR(SetType(type, where, &op));
-  FAULTLINE_RETURN_IF_ERROR(SetF(f, where, &op));
-  FAULTLINE_RETURN_IF_ERROR(SetValue(value, where, &op));
-  return op;
+  FAULTLINE_RETURN_IF_ERROR(SetProcess(process, where, op));
+  FAULTLINE_RETURN_IF_ERROR(SetType(type, where, op));
+  FAULTLINE_RETURN_IF_ERROR(SetF(f, where, op));
+  return SetValue(value, where, op);
 }
 
 }  // namespace
 
 Result<std::vector<Op>> ParsePorcupineEtcdOps(std::string_view text, const std::string& source) {
-  FAULTLINE_RETURN_IF_ERROR(CheckUtf8(text, source));
-  std::vector<Op> ops;
-  // Room for one op per line at once (AdviseHugePages says why).
-  ops.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  AdviseHugePages(ops.data(), ops.capacity() * sizeof(Op));
-  for (LineCursor cur(text); cur.Next();) {
-    const int64_t line = cur.number();
-    std::string_view s = Trim(cur.line());
-    if (s.empty()) continue;
-    Result<Op> op = ParseLine(s, Where{source, line});
-    if (!op.ok()) return op.status();
-    op->line = line;
-    ops.push_back(std::move(op).value());
+  // One range per core, cut at line ends, each parsed on its own thread into its slots of the
+  // one result vector (core/op_fill.h): one op per line at most, so a range's lines bound its
+  // ops. A cut after a newline never splits a UTF-8 sequence, so the ranges are checked apart.
+  const std::vector<std::string_view> ranges =
+      SplitAtLines(text, RangeCount(text.size(), 0, kMinRangeBytes));
+  const size_t n = ranges.size();
+  std::vector<size_t> lines(n);
+  std::vector<char> bad_utf8(n);
+  RunRanges(n, [&](size_t i) {
+    bad_utf8[i] = FindInvalidUtf8(ranges[i]) != std::string_view::npos;
+    lines[i] = CountLines(ranges[i]);
+  });
+  if (std::find(bad_utf8.begin(), bad_utf8.end(), 1) != bad_utf8.end()) {
+    return CheckUtf8(text, source);  // the message names the first bad byte's line
   }
+  std::vector<Op> ops;
+  std::vector<OpSlots> slots = MakeSlots(&ops, lines);
+  std::vector<Status> status(n);
+  RunRanges(n, [&](size_t i) {
+    int64_t first_line = 0;  // lines before range i (only the last range can end unterminated)
+    for (size_t j = 0; j < i; ++j) first_line += int64_t(lines[j]);
+    OpSlots& out = slots[i];
+    for (LineCursor cur(ranges[i]); cur.Next();) {
+      const int64_t line = first_line + cur.number();
+      std::string_view s = Trim(cur.line());
+      if (s.empty()) continue;
+      Op* op = out.Add();
+      op->line = line;
+      if (Status st = ParseLine(s, Where{source, line}, op); !st.ok()) {
+        status[i] = std::move(st);
+        return;
+      }
+    }
+  });
+  for (const Status& s : status) {
+    if (!s.ok()) return s;
+  }
+  CloseGaps(&ops, slots);
   return ops;
 }
 

@@ -67,8 +67,8 @@ TEST(PorcupineEtcdReaderTest, EmptyFileIsAnEmptyHistory) {
   EXPECT_TRUE(ParseOk("\n\n").empty());
 }
 
-// A log of several MB (a parallel reader would cut it into ranges; one was tried and measured
-// slower, bench/README.md): every op, its line, and the first of two errors.
+// A log of several MB, cut into ranges parsed on threads of their own: every op (blank lines
+// leave their slots unused), its line, and the first of two errors.
 TEST(PorcupineEtcdReaderTest, LargeLogsKeepLinesAndTheFirstError) {
   const std::string kLine = "INFO  jepsen.util - 3\t:invoke\t:cas\t[1 2]\n";
   const size_t kLines = (size_t{9} << 20) / kLine.size();
@@ -89,6 +89,14 @@ TEST(PorcupineEtcdReaderTest, LargeLogsKeepLinesAndTheFirstError) {
   ASSERT_FALSE(ops.ok());
   EXPECT_TRUE(ops.status().message().starts_with("big.log:" + std::to_string(kLines / 3 + 1) +
                                                  ": line does not start with"))
+      << ops.status().message();
+  // A byte that is not UTF-8 in the last range: its line, counted over the whole text.
+  bad = text;
+  bad[late + 30] = '\xff';
+  ops = ParsePorcupineEtcdOps(bad, "big.log");
+  ASSERT_FALSE(ops.ok());
+  EXPECT_TRUE(ops.status().message().starts_with("big.log:" + std::to_string(kLines - 9) +
+                                                 ": byte 0xFF at column 31"))
       << ops.status().message();
 }
 
