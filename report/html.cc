@@ -91,4 +91,10 @@ std::string HumanSeconds(double s) {
   return buf;
 }
 
+std::string NodeLabel(std::string_view node, std::string_view role) {
+  std::string label(node);
+  if (!role.empty()) label.append(" (").append(role).append(")");
+  return label;
+}
+
 }  // namespace faultline

@@ -20,5 +20,8 @@ std::string JsonForScript(const nlohmann::json& j);
 std::string GroupDigits(int64_t n);
 // A duration for people: "850 µs", "12.3 ms", "4.20 s", "3 min 12 s".
 std::string HumanSeconds(double seconds);
+// The node that answered an op, with its role when the database said it: "n1 (primary)", or
+// "n1" when `role` is empty.
+std::string NodeLabel(std::string_view node, std::string_view role);
 
 }  // namespace faultline

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "report/html.h"
+
 namespace faultline {
 namespace {
 
@@ -126,7 +128,7 @@ void Encoder::Row(size_t invoke, int64_t end_of_history, uint32_t lane, bool nex
   // The node, with its role when the database said it ("n1 (primary)").
   const MaybeSymbol node = completion && completion->node ? completion->node : op.node;
   const MaybeSymbol role = completion ? completion->role : MaybeSymbol();
-  col_[kNode].Unsigned(!node ? 0 : nodes_.Id(role ? *node + " (" + *role + ")" : *node) + 1);
+  col_[kNode].Unsigned(!node ? 0 : nodes_.Id(NodeLabel(*node, role.value_or(""))) + 1);
   // A read's result is on its completion; writes and cas carry their argument on both.
   EncodeValue(completion && !completion->value.is_null() ? completion->value : op.value);
   uint64_t err = 0;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "checkers/stats/stats.h"
@@ -59,16 +60,15 @@ std::vector<int64_t> OpIndices(const json& list) {
   return out;
 }
 
-// The witness results.json gives checker `checker`'s problem on `key` (docs/witnesses.md), or
-// nullptr.
-const json* WitnessOf(const json& results, const std::string& checker, const std::string& key) {
+// The witnesses results.json gives for checker `checker`'s problems (docs/witnesses.md), by
+// key ("" for none); the first of a key when there are several.
+std::unordered_map<std::string, const json*> WitnessesByKey(const json& results,
+                                                            const std::string& checker) {
+  std::unordered_map<std::string, const json*> by_key;
   for (const json& w : ArrayField(results, "witnesses")) {
-    const json wkey = w.value("key", json());
-    if (TextField(w, "checker") == checker && (wkey.is_null() ? key.empty() : wkey == key)) {
-      return &w;
-    }
+    if (TextField(w, "checker") == checker) by_key.try_emplace(TextField(w, "key"), &w);
   }
-  return nullptr;
+  return by_key;
 }
 
 // checkers/linearizability/result_json.cc: one problem per invalid or undecided key; only the
@@ -78,12 +78,14 @@ const json* WitnessOf(const json& results, const std::string& checker, const std
 // with the checker's explanation and the ops it could not place.
 CheckerFindings LinearizabilityFindings(const json& detail, const json& results) {
   CheckerFindings out;
+  const auto witnesses = WitnessesByKey(results, "linearizability");
   for (const json& p : ArrayField(detail, "problems")) {
     if (TextField(p, "verdict") != "invalid") continue;
     Finding f;
     const std::string key = TextField(p, "key");
     const std::string on_key = key.empty() ? "" : "key " + key + ": ";
-    if (const json* w = WitnessOf(results, "linearizability", key)) {
+    if (auto it = witnesses.find(key); it != witnesses.end()) {
+      const json* w = it->second;
       f.kind = TextField(*w, "kind");
       const std::string fault = TextField(*w, "fault");
       f.example = on_key + TextField(*w, "sentence") + (fault.empty() ? "" : " (" + fault + ")");

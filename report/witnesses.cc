@@ -89,9 +89,7 @@ std::string WitnessSvg(const nlohmann::json& w) {
     const int x0 = x[i * 2], x1 = x[i * 2 + 1] >= 0 ? x[i * 2 + 1] : right;
     const std::string type = op.value("type", "");
     nlohmann::json node = op.value("node", nlohmann::json());
-    if (node.is_string() && op.contains("role")) {
-      node = node.get<std::string>() + " (" + op.value("role", "") + ")";
-    }
+    if (node.is_string()) node = NodeLabel(node.get<std::string>(), op.value("role", ""));
     const nlohmann::json complete = op.value("complete", nlohmann::json());
     const std::string times = Num(op.value("invoke", 0.0)) + "–" +
                               (complete.is_number() ? Num(complete.get<double>()) : "?") + " s";

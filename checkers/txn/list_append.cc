@@ -208,13 +208,14 @@ class ListAppendChecker {
   // later appends.
   void Internal() {
     for (size_t t = 0; t < txns_.size(); ++t) {
+      if (txns_[t].type != OpType::kOk) continue;
       const std::vector<Mop>& mops = txns_[t].mops;
       // Only a key with two micro-ops in the txn can contradict itself.
       bool repeats = false;
       for (size_t i = 0; i < mops.size() && !repeats; ++i) {
         for (size_t j = i + 1; j < mops.size() && !repeats; ++j) repeats = mops[i].key == mops[j].key;
       }
-      if (txns_[t].type != OpType::kOk || !repeats) continue;
+      if (!repeats) continue;
       std::map<std::string, std::pair<bool, std::vector<std::string>>> state;  // known?, list
       for (size_t i = 0; i < mops.size(); ++i) {
         const Mop& m = mops[i];
@@ -251,7 +252,6 @@ class ListAppendChecker {
     }
   }
 
-  // One key: its version order (the longest read), the anomalies its reads show, its edges.
   // A garbage or aborted value `e` of `key` read by txn t: reports it and returns true.
   bool BadElement(size_t t, const std::string& key, const std::string& e) {
     const Writer* w = WriterOf(key, e);
@@ -481,24 +481,22 @@ class ListAppendChecker {
   // The shortest path from `from` to `to` inside one component over edges of `types`, as the
   // edges taken; empty when there is none.
   std::vector<const Edge*> Path(size_t from, size_t to, uint8_t types) const {
-    std::unordered_map<size_t, const Edge*> via;  // node → the edge that reached it
-    std::unordered_map<size_t, size_t> parent;
+    // Node → the node and the edge it was reached from (`from` by none).
+    std::unordered_map<size_t, std::pair<size_t, const Edge*>> reached{{from, {from, nullptr}}};
     std::deque<size_t> queue{from};
-    parent[from] = from;
     while (!queue.empty()) {
       const size_t v = queue.front();
       queue.pop_front();
       if (v == to) break;
       for (const Edge& e : adj_[v]) {
-        if (!(e.type & types) || comp_[e.to] != comp_[from] || parent.count(e.to)) continue;
-        parent[e.to] = v;
-        via[e.to] = &e;
+        if (!(e.type & types) || comp_[e.to] != comp_[from] || reached.count(e.to)) continue;
+        reached.emplace(e.to, std::pair{v, &e});
         queue.push_back(e.to);
       }
     }
     std::vector<const Edge*> path;
-    if (!parent.count(to)) return path;
-    for (size_t v = to; v != from; v = parent[v]) path.push_back(via[v]);
+    if (!reached.count(to)) return path;
+    for (size_t v = to; v != from; v = reached[v].first) path.push_back(reached[v].second);
     std::reverse(path.begin(), path.end());
     return path;
   }
@@ -548,12 +546,11 @@ class ListAppendChecker {
     }
   }
 
-  // Which models the anomalies rule out (Adya; Elle's lattice without the real-time and
-  // session variants): read-uncommitted < read-committed < snapshot-isolation and
-  // repeatable-read (neither stronger than the other) < serializable < strict-serializable.
+  // Which models the anomalies rule out (Adya; Elle's lattice without the session variants):
+  // read-uncommitted < read-committed < snapshot-isolation and repeatable-read (neither
+  // stronger than the other) < serializable < strict-serializable.
   void Models() {
-    std::set<std::string> found;
-    for (const TxnAnomaly& a : r_.anomalies) found.insert(a.name);
+    const std::map<std::string, int64_t>& found = r_.counts;
     r_.verdict = found.empty() ? Verdict::kValid : Verdict::kInvalid;
     auto has = [&](std::initializer_list<const char*> names) {
       return std::any_of(names.begin(), names.end(), [&](const char* n) { return found.count(n) > 0; });
